@@ -1,0 +1,1 @@
+"""Pure write checks: (intent, context) -> verdict."""

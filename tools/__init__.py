@@ -1,0 +1,1 @@
+"""Agent-facing toolsets, one module per domain."""
