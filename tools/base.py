@@ -3,19 +3,51 @@
 A tool is a plain async function over pydantic models plus the facts an MCP client needs to
 show it honestly (toolset, annotations). `server/app.py` is the only module that turns these
 specs into MCP tools; everything here is testable without MCP.
+
+A toolset module (`tools/hr.py`, ...) declares its tools in one tuple::
+
+    class GetEmployeeInput(ToolInput):
+        employee_id: str = Field(description="The employee code (EmId), e.g. '1000123'.")
+
+    class Employee(BaseModel):
+        ...
+
+    async def get_employee(deps: ToolDeps, args: GetEmployeeInput) -> Employee:
+        ...
+
+    TOOLS: tuple[ToolSpec, ...] = (
+        ToolSpec(name="get_employee", toolset="hr", title="Get employee",
+                 description="...", input_model=GetEmployeeInput, output_model=Employee,
+                 handler=get_employee, read_only=True, idempotent=True),
+    )
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-# handler(deps, args) -> result. `deps` is the running server's dependencies (AFAS client,
-# settings, write store, clock); `args` is an instance of the spec's input model.
+# handler(deps, args) -> result. `deps` is the running server's dependencies
+# (`tools.deps.ToolDeps`: settings, AFAS client, connector names, clock, later the write store);
+# `args` is an instance of the spec's input model. Typed loosely here so a handler can annotate
+# its own precise types (`async def f(deps: ToolDeps, args: MyInput) -> MyOutput`).
 ToolHandler = Callable[[Any, Any], Awaitable[BaseModel]]
+
+_TOOL_NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+
+
+class ToolInput(BaseModel):
+    """Base for tool input models: an argument the model does not define is refused.
+
+    Without `extra="forbid"` a misspelt argument (`employe_id`) would be dropped silently and the
+    tool would answer a different question than the agent asked.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -33,3 +65,12 @@ class ToolSpec:
     destructive: bool = False
     idempotent: bool = False
     open_world: bool = True
+
+    def __post_init__(self) -> None:
+        # A spec that would mislead a client is a programming error: fail at import, not at call.
+        if not _TOOL_NAME.fullmatch(self.name):
+            raise ValueError(f"tool name {self.name!r} must be snake_case ([a-z][a-z0-9_]*)")
+        if not self.description.strip() or not self.title.strip():
+            raise ValueError(f"tool {self.name!r} needs a title and a description for the model")
+        if self.read_only and self.destructive:
+            raise ValueError(f"tool {self.name!r} cannot be both read-only and destructive")
