@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("server.check", "verify credentials and the pinned environment, then exit"),
     "demo": ("server.demo", "run the product end to end against the built-in simulator"),
     "simulator": ("simulator.cli", "serve the fake AFAS Profit tenant on 127.0.0.1"),
+    "serve": ("server.serve", "serve the MCP tools over stdio, or streamable HTTP with --http"),
 }
 
 
