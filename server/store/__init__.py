@@ -1,15 +1,39 @@
 """The durable heart of afas-mcp: the write ledger, the review queue and the audit trail.
 
-```python
-from server.store import WriteStore, WriteStatus
+How the pipeline drives it (every call below is one atomic transaction with its audit row):
 
-with WriteStore(path) as store:
-    record = store.record(intent, verdicts=verdicts, confidence=0.93)
-    if store.claim_for_sending(record.id, expected=WriteStatus.RECORDED):
-        ...  # send; then mark_applied / mark_failed / mark_unknown
+```python
+store = WriteStore(path, scrubber=Scrubber([token, oauth_secret]))  # one per process
+locks = ConnectorLocks()                                            # one per event loop
+
+got = store.record_unless_duplicate(
+    intent, within=timedelta(minutes=10), verdicts=verdicts, confidence=confidence,
+    status=WriteStatus.RECORDED,  # or PENDING_REVIEW (held) / DENIED (refused)
+)
+if not got.created:
+    return got.record                       # a repeat: report the earlier write, send nothing
+async with locks.hold(intent.connector):    # W9: one insert per connector at a time
+    if not store.claim_for_sending(got.record.id, expected=WriteStatus.RECORDED):
+        return store.get(got.record.id)     # another caller is sending it
+    try:
+        result = await afas.insert(...)     # never retried
+    except AfasWriteOutcomeUnknown as exc:  # W16: reconcile before anything else
+        store.mark_unknown(write_id, error=..., request=...)
+    except (AfasHTTPError, AfasRequestRefused) as exc:  # a definite no: nothing in AFAS
+        store.mark_failed(write_id, error=WriteError(...), request=..., response=...)
+    # anything else that cannot prove AFAS did not apply it: mark_unknown, never mark_failed
+    else:
+        store.mark_applied(write_id, afas_keys=result.keys, request=..., response=...)
+        if store.key_seen_before(intent.connector, result.keys, excluding=write_id):
+            ...                             # W9: AFAS gave this key out before
+# read back: mark_verified(read_back=...) | mark_drift(diffs=...) | mark_unverifiable(reason=...)
 ```
 
-The state machine is `server.store.machine`; errors are drawn in `server.store.errors`.
+An `unknown` write is settled only by `reconcile(id, found=...)` after a lookup in AFAS; on start-up
+every `sending` write is `mark_unknown`-ed first. After a human `approve`, re-run the policies and
+`claim_for_sending(id, expected=APPROVED, rechecked=verdicts)`; `RecheckDenied` means
+`mark_denied(id, verdicts=...)`. The state machine is `server.store.machine`; errors are drawn in
+`server.store.errors`.
 """
 
 from __future__ import annotations

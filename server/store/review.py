@@ -82,12 +82,10 @@ class ReviewDecisions(Ledger):
                     changes={"approver": who, "approved_at": to_text(now)},
                     detail={"digest": digest},
                 )
-            else:
-                self._refused(write_id, who, now, refusal, digest)
+                return self._require(write_id)
+            self._refused(write_id, who, now, refusal, digest)
         # Raised after the commit, so the refusal (and an expiry) stay in the audit trail.
-        if refusal is not None:
-            raise refusal
-        return self.get(write_id)
+        raise refusal
 
     def reject(self, write_id: str, *, approver: str, reason: str) -> WriteRecord:
         """Reject a held write; it is never sent. The reason is shown to the agent.
@@ -115,7 +113,7 @@ class ReviewDecisions(Ledger):
                 },
                 detail={"reason": reason},
             )
-        return self.get(write_id)
+            return self._require(write_id)
 
     def resolve_drift(
         self, write_id: str, *, resolver: str, resolution: DriftResolution, note: str

@@ -143,7 +143,8 @@ class WriteStore(ReviewDecisions):
     ) -> bool:
         """Move a write from `expected` to `sending`; True only for the one caller that did.
 
-        Send only after True. False means another caller moved it first: do not send.
+        Send only after True. False means another caller moved it first, or the approval
+        lapsed (the write is now `expired`): do not send.
         An `approved` write needs `rechecked`, the verdicts of the policies run again just now
         (a period may have closed since the request); they become the write's verdicts.
 
@@ -167,12 +168,17 @@ class WriteStore(ReviewDecisions):
             changes["verdicts"] = dumps(self.scrubber.scrub(stored))
             detail["rechecked"] = stored
         with self._transaction() as now:
-            current = self._status(write_id)
-            if current is not expected:
+            record = self._require(write_id)
+            if record.status is not expected:
+                return False
+            lapsed = record.expires_at is not None and record.expires_at <= now
+            if record.status is S.APPROVED and lapsed:
+                # Not acted on in time (a crash, a stopped server): expired, never sent late.
+                self._expire(record, now)
                 return False
             self._move(
                 write_id,
-                current=current,
+                current=record.status,
                 target=S.SENDING,
                 step=AuditStep.CLAIMED,
                 actor=actor,
@@ -363,10 +369,12 @@ class WriteStore(ReviewDecisions):
         within: timedelta | None,
     ) -> Recorded:
         _check_start(status, verdicts)
+        _check_fraction("confidence", confidence)
+        _check_fraction("source_confidence", intent.source_confidence)
         if not intent.requester.strip():
             raise ValueError("a write needs a requester: approval must be by someone else")
-        for name, value in (("body", intent.body), ("target", intent.target)):
-            found = self.scrubber.find_secret(json.loads(dumps(value)), path=name)
+        for name, part in (("body", intent.body), ("target", intent.target)):
+            found = self.scrubber.find_secret(json.loads(dumps(part)), path=name)
             if found is not None:
                 raise SecretInPayload(found)
         if expires_at is not None and status is not S.PENDING_REVIEW:
@@ -449,6 +457,11 @@ def _check_start(status: WriteStatus, verdicts: Sequence[Verdict]) -> None:
             f"a write whose strictest verdict is {strictest.name.lower()} cannot start "
             f"as {status.value}"
         )
+
+
+def _check_fraction(name: str, value: float | None) -> None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
 
 
 def _plain(value: FieldDiff | Mapping[str, Any]) -> dict[str, Any]:

@@ -56,3 +56,13 @@ def test_expiry_counts_every_write_it_expired(store: WriteStore, writes: Writes)
 def test_only_a_held_write_takes_an_expiry(store: WriteStore) -> None:
     with pytest.raises(ValueError, match="only to a write held for review"):
         store.record(make_intent(), verdicts=[ALLOW], confidence=1.0, expires_at=START)
+
+
+def test_a_lapsed_approval_is_expired_by_the_claim_instead_of_being_sent(
+    store: WriteStore, writes: Writes, clock: FakeClock
+) -> None:
+    approved = writes.in_state(S.APPROVED)
+    assert approved.expires_at is not None
+    clock.now = approved.expires_at
+    assert store.claim_for_sending(approved.id, expected=S.APPROVED, rechecked=[ALLOW]) is False
+    assert store.get(approved.id).status is S.EXPIRED

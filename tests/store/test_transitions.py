@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from store_helpers import ALLOW, DENY, REVIEW, FakeClock, Writes, make_intent
@@ -247,11 +248,23 @@ def test_recording_in_a_state_the_verdicts_forbid_is_refused(
 def test_every_state_change_moves_updated_at_with_the_clock(
     store: WriteStore, writes: Writes, clock: FakeClock
 ) -> None:
-    from datetime import timedelta
-
     record = writes.recorded()
     clock.advance(timedelta(minutes=5))
     store.claim_for_sending(record.id, expected=S.RECORDED)
     after = store.get(record.id)
     assert after.created_at == record.created_at
     assert after.updated_at - record.updated_at == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("confidence", 1.5), ("confidence", -0.1), ("source_confidence", 2.0)],
+    ids=["confidence_above_one", "confidence_below_zero", "source_confidence_above_one"],
+)
+def test_a_confidence_outside_zero_to_one_is_refused(
+    store: WriteStore, field: str, value: float
+) -> None:
+    confidence = value if field == "confidence" else 0.5
+    intent = make_intent(source_confidence=value if field == "source_confidence" else 0.5)
+    with pytest.raises(ValueError, match=f"{field} must be between 0 and 1"):
+        store.record(intent, verdicts=[ALLOW], confidence=confidence)
