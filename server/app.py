@@ -413,6 +413,20 @@ def _add_resources(mcp_server: MCPServer[Any], running: _Running, policy_file: P
             )
         return policy_file.read_text(encoding="utf-8")
 
+    # Listed first: the one resource that never needs AFAS.
+    mcp_server.add_resource(
+        FunctionResource.from_function(
+            policies,
+            uri="afas://policies",
+            name="policies",
+            title="Write policy rules",
+            description=(
+                "The reviewed rule file the write policies use (thresholds, which tools may "
+                "apply without review, per-tool limits). Read-only; changed by people, not agents."
+            ),
+            mime_type="application/toml",
+        )
+    )
     mcp_server.add_resource(
         FunctionResource.from_function(
             connector_list,
@@ -437,19 +451,6 @@ def _add_resources(mcp_server: MCPServer[Any], running: _Running, policy_file: P
         ),
         mime_type="application/json",
     )(connector_details)
-    mcp_server.add_resource(
-        FunctionResource.from_function(
-            policies,
-            uri="afas://policies",
-            name="policies",
-            title="Write policy rules",
-            description=(
-                "The reviewed rule file the write policies use (thresholds, which tools may "
-                "apply without review, per-tool limits). Read-only; changed by people, not agents."
-            ),
-            mime_type="application/toml",
-        )
-    )
 
 
 ONBOARDING_STEPS = """\
