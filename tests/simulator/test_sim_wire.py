@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from simulator.testing import SimulatorHandle
+
+
+def test_metainfo_lists_linked_connectors_and_the_environment_name(
+    sim: SimulatorHandle, client: httpx.Client
+) -> None:
+    body = client.get("/metainfo").json()
+    assert set(body) == {"updateConnectors", "getConnectors", "info"}
+    get_ids = {entry["id"] for entry in body["getConnectors"]}
+    assert {"AfasMcp_Employees", "Profit_Debtor", "Profit_Administrations"} <= get_ids
+    assert {entry["id"] for entry in body["updateConnectors"]} >= {"KnEmployee", "FiEntries"}
+    assert body["info"]["envid"] == sim.environment_name
+    assert body["info"]["tokenExpiry"] == "0"
+
+
+def test_paths_are_matched_without_regard_to_case(client: httpx.Client) -> None:
+    root = str(client.base_url).replace("/ProfitRestServices", "")
+    response = client.get(f"{root}/profitrestservices/CONNECTORS/profit_administrations")
+    assert response.status_code == 200
+    assert len(response.json()["rows"]) == 2
+
+
+def test_get_connector_defaults_to_skip_0_and_take_100(client: httpx.Client) -> None:
+    body = client.get("/connectors/AfasMcp_PayrollPeriods").json()
+    assert (body["skip"], body["take"], len(body["rows"])) == (0, 100, 100)
+
+
+def test_skip_and_take_page_through_rows_in_the_requested_order(client: httpx.Client) -> None:
+    params = {"orderbyfieldids": "EmployeeId", "take": 10}
+    first = client.get("/connectors/AfasMcp_Employees", params={**params, "skip": 0}).json()
+    second = client.get("/connectors/AfasMcp_Employees", params={**params, "skip": 10}).json()
+    ids = [row["EmployeeId"] for row in first["rows"] + second["rows"]]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 20
+
+
+def test_take_minus_one_with_skip_zero_is_the_documented_500(client: httpx.Client) -> None:
+    response = client.get("/connectors/Profit_Functions", params={"skip": 2, "take": -1})
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert body["externalMessage"] == "An unexpected error has occurred."
+    assert body["errorNumber"] == -2147180999
+    assert len(body["profitLogReference"]) == 32
+
+
+def test_unknown_token_is_401_with_an_empty_body(sim: SimulatorHandle) -> None:
+    response = httpx.get(
+        f"{sim.base_url}/metainfo", headers={"Authorization": "AfasToken bm90IGEgdG9rZW4="}
+    )
+    assert (response.status_code, response.content) == (401, b"")
+
+
+@pytest.mark.parametrize("connector", ["AfasMcp_Salaries", "Profit_Transactions"])
+def test_restricted_token_gets_403_for_connectors_outside_its_app_connector(
+    sim: SimulatorHandle, connector: str
+) -> None:
+    response = httpx.get(
+        f"{sim.base_url}/connectors/{connector}",
+        headers={"Authorization": sim.auth_header("restricted")},
+    )
+    assert (response.status_code, response.content) == (403, b"")
