@@ -59,6 +59,8 @@ def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:
         root.removeHandler(_handler)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # httpx logs every request URL at INFO; AFAS filter values (names, BSNs) travel in the URL.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
     _handler = handler
 
 

@@ -462,7 +462,8 @@ async def query_connector(deps: ToolDeps, args: QueryConnectorInput) -> QueryRes
     shells = [row for row in page.rows if row.shell]
     warnings = data_warnings(page.warnings)
     if shells:
-        warnings.append(_shell_warning(shells))
+        # Ours names the keys and says they were left out; the client's says only how many.
+        warnings = [w for w in warnings if w.code != "shell_rows"] + [_shell_warning(shells)]
     del meta  # checked above: the connector exists and the token may read it
     return QueryResult(
         connector_id=connector_id,
