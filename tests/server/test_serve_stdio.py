@@ -61,3 +61,17 @@ async def test_serve_over_stdio_starts_without_afas_and_every_tool_names_the_pro
     assert "AFAS is not available" in text
     assert "127.0.0.1" in text
     assert "tries again" in text
+
+
+async def test_serve_over_stdio_reads_from_the_simulator(tmp_path: Path) -> None:
+    from simulator.testing import start_simulator
+
+    with start_simulator(profile="realistic", seed=1) as sim:
+        env = serve_env(tmp_path, sim.base_url) | sim.env()
+        async with Client(serve(env), read_timeout_seconds=30) as client:
+            result = await client.call_tool(
+                "query_connector", {"connector_id": "debtors", "limit": 2}
+            )
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["row_count"] == 2
+    assert result.structured_content["next_cursor"]
