@@ -41,7 +41,7 @@ import policies
 from server import __version__
 from server.afas import errors
 from server.config import Settings
-from server.outcomes import NEXT_STEP, OutcomeKind, ToolOutcomeError, UnknownRecord
+from server.outcomes import AFAS_ERRORS, NEXT_STEP, ToolOutcomeError, UnknownRecord
 from tools import connectors, resolve_toolsets
 from tools.base import ToolSpec
 from tools.deps import open_deps
@@ -91,92 +91,8 @@ def _known_error_text(exc: BaseException) -> str | None:
     return None
 
 
-# AFAS client errors, most specific first: (class, kind, what it means for the agent). The
-# error's own text follows; it names the connector and carries AFAS's message and log reference.
-_AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
-    (
-        errors.AfasEnvironmentMismatch,
-        "terminal",
-        "AFAS reports another environment than the one this server is pinned to, so every AFAS "
-        "call is refused (it could read or change another company's data); an operator must fix "
-        "AFAS_ENVIRONMENT_ID or the token and restart the server",
-    ),
-    (
-        errors.AfasWriteOutcomeUnknown,
-        "terminal",
-        "The write was sent but AFAS did not answer: it may or may not have been applied. Do NOT "
-        "send it again; look the record up (or ask get_write_status) to find out",
-    ),
-    (
-        errors.AfasAuthError,
-        "terminal",
-        "AFAS refused this server's credentials (token or OAuth client invalid or revoked); an "
-        "operator must renew them (`afas-mcp check` verifies)",
-    ),
-    (
-        errors.AfasPermissionError,
-        "terminal",
-        "AFAS refused access: the connector is not linked to this server's App Connector, or an "
-        "IP restriction applies; an AFAS administrator must link it",
-    ),
-    (errors.AfasUnavailable, "retry_later", "AFAS is in maintenance or out of capacity"),
-    (errors.AfasConnectionError, "retry_later", "AFAS could not be reached"),
-    (errors.AfasTransientError, "retry_later", "AFAS refused the request for a passing reason"),
-    (
-        errors.AfasConnectorBlocked,
-        "terminal",
-        "AFAS has blocked this connector under its fair-use policy; an AFAS administrator must "
-        "unblock it in Profit",
-    ),
-    (
-        errors.AfasOutOfMemory,
-        "fix_input",
-        "AFAS ran out of memory on this request; ask for fewer rows (a lower limit) or narrow "
-        "the filters",
-    ),
-    (
-        errors.AfasValidationError,
-        "fix_input",
-        "AFAS refused the request on its content; change what AFAS's message names, or, if it "
-        "names nothing you sent, tell the user with the log reference",
-    ),
-    (errors.AfasUnknownField, "fix_input", "A field id does not exist in this connector"),
-    (errors.AfasInvalidFilter, "fix_input", "A filter cannot match the field it is on"),
-    (
-        errors.AfasQueryTooLong,
-        "fix_input",
-        "The query is too long for AFAS (2049 characters); use fewer or shorter filter values",
-    ),
-    (
-        errors.AfasFilterIgnored,
-        "terminal",
-        "AFAS ignored the filter and answered another question; the rows were discarded "
-        "rather than returned as if they matched",
-    ),
-    (
-        errors.AfasPagingError,
-        "retry_later",
-        "AFAS's pages did not join up (the data changed while it was read, or AFAS paged "
-        "wrongly); nothing was returned so no row is silently missing",
-    ),
-    (
-        errors.AfasConnectorDrift,
-        "terminal",
-        "The connector changed shape in AFAS (a field the server needs is gone or changed "
-        "type); an AFAS administrator must restore it (docs/connector-package.md)",
-    ),
-    (
-        errors.AfasTooFewRows,
-        "terminal",
-        "AFAS returned fewer rows than this dataset always has; the answer cannot be trusted",
-    ),
-    (errors.AfasResponseError, "terminal", "AFAS's answer cannot be trusted"),
-    (errors.AfasError, "terminal", "The AFAS request failed"),
-)
-
-
 def _afas_text(exc: errors.AfasError) -> str:
-    kind, meaning = next((k, m) for t, k, m in _AFAS_ERRORS if isinstance(exc, t))
+    kind, meaning = next((k, m) for t, k, m in AFAS_ERRORS if isinstance(exc, t))
     parts = [_sentence(meaning), "Details: " + _sentence(str(exc))]
     if isinstance(exc, errors.AfasUnknownField) and exc.suggestions:
         parts.append(f"Did you mean {' or '.join(exc.suggestions)}?")

@@ -10,7 +10,7 @@ must act differently on each (pydantic-ai's ModelRetry / ToolFailed / ApprovalRe
                   refused the request)
 
 "Waiting for a human" is not an error at all: a queued write is a normal result with
-`status="pending_review"`.
+`status="pending_review"`. `AFAS_ERRORS` says which kind each AFAS client error is.
 
     ToolOutcomeError
      +-- InvalidToolInput        fix_input
@@ -22,6 +22,8 @@ must act differently on each (pydantic-ai's ModelRetry / ToolFailed / ApprovalRe
 from __future__ import annotations
 
 from typing import ClassVar, Literal
+
+from server.afas import errors
 
 OutcomeKind = Literal["fix_input", "retry_later", "terminal"]
 
@@ -87,3 +89,88 @@ class ToolConfigurationError(ToolOutcomeError):
     """The server is configured so that this tool cannot work (missing connector, wrong pin)."""
 
     kind = "terminal"
+
+
+# AFAS client errors, most specific first: (class, kind, what it means for the agent). In the
+# agent's text the error's own message follows; it names the connector and carries AFAS's
+# message and log reference (server.app.to_tool_error).
+AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
+    (
+        errors.AfasEnvironmentMismatch,
+        "terminal",
+        "AFAS reports another environment than the one this server is pinned to, so every AFAS "
+        "call is refused (it could read or change another company's data); an operator must fix "
+        "AFAS_ENVIRONMENT_ID or the token and restart the server",
+    ),
+    (
+        errors.AfasWriteOutcomeUnknown,
+        "terminal",
+        "The write was sent but AFAS did not answer: it may or may not have been applied. Do NOT "
+        "send it again; look the record up (or ask get_write_status) to find out",
+    ),
+    (
+        errors.AfasAuthError,
+        "terminal",
+        "AFAS refused this server's credentials (token or OAuth client invalid or revoked); an "
+        "operator must renew them (`afas-mcp check` verifies)",
+    ),
+    (
+        errors.AfasPermissionError,
+        "terminal",
+        "AFAS refused access: the connector is not linked to this server's App Connector, or an "
+        "IP restriction applies; an AFAS administrator must link it",
+    ),
+    (errors.AfasUnavailable, "retry_later", "AFAS is in maintenance or out of capacity"),
+    (errors.AfasConnectionError, "retry_later", "AFAS could not be reached"),
+    (errors.AfasTransientError, "retry_later", "AFAS refused the request for a passing reason"),
+    (
+        errors.AfasConnectorBlocked,
+        "terminal",
+        "AFAS has blocked this connector under its fair-use policy; an AFAS administrator must "
+        "unblock it in Profit",
+    ),
+    (
+        errors.AfasOutOfMemory,
+        "fix_input",
+        "AFAS ran out of memory on this request; ask for fewer rows (a lower limit) or narrow "
+        "the filters",
+    ),
+    (
+        errors.AfasValidationError,
+        "fix_input",
+        "AFAS refused the request on its content; change what AFAS's message names, or, if it "
+        "names nothing you sent, tell the user with the log reference",
+    ),
+    (errors.AfasUnknownField, "fix_input", "A field id does not exist in this connector"),
+    (errors.AfasInvalidFilter, "fix_input", "A filter cannot match the field it is on"),
+    (
+        errors.AfasQueryTooLong,
+        "fix_input",
+        "The query is too long for AFAS (2049 characters); use fewer or shorter filter values",
+    ),
+    (
+        errors.AfasFilterIgnored,
+        "terminal",
+        "AFAS ignored the filter and answered another question; the rows were discarded "
+        "rather than returned as if they matched",
+    ),
+    (
+        errors.AfasPagingError,
+        "retry_later",
+        "AFAS's pages did not join up (the data changed while it was read, or AFAS paged "
+        "wrongly); nothing was returned so no row is silently missing",
+    ),
+    (
+        errors.AfasConnectorDrift,
+        "terminal",
+        "The connector changed shape in AFAS (a field the server needs is gone or changed "
+        "type); an AFAS administrator must restore it (docs/connector-package.md)",
+    ),
+    (
+        errors.AfasTooFewRows,
+        "terminal",
+        "AFAS returned fewer rows than this dataset always has; the answer cannot be trusted",
+    ),
+    (errors.AfasResponseError, "terminal", "AFAS's answer cannot be trusted"),
+    (errors.AfasError, "terminal", "The AFAS request failed"),
+)
