@@ -2,7 +2,8 @@
 
 A tool is a plain async function over pydantic models plus the facts an MCP client needs to
 show it honestly (toolset, annotations). `server/app.py` is the only module that turns these
-specs into MCP tools; everything here is testable without MCP.
+specs into MCP tools; everything here is testable without MCP. The output parts every toolset
+shares (`DataWarning`, `plain_value`) live here too, so all tools word warnings and values alike.
 
 A toolset module (`tools/hr.py`, ...) declares its tools in one tuple::
 
@@ -25,11 +26,16 @@ A toolset module (`tools/hr.py`, ...) declares its tools in one tuple::
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.afas.models import ReadWarning
+from server.afas.values import AMSTERDAM
 
 # handler(deps, args) -> result. `deps` is the running server's dependencies
 # (`tools.deps.ToolDeps`: settings, AFAS client, connector names, clock, later the write store);
@@ -74,3 +80,41 @@ class ToolSpec:
             raise ValueError(f"tool {self.name!r} needs a title and a description for the model")
         if self.read_only and self.destructive:
             raise ValueError(f"tool {self.name!r} cannot be both read-only and destructive")
+
+
+# --- output parts every toolset shares ----------------------------------------------------------
+
+# A value as the agent sees it: decimals as exact strings, dates as ISO text.
+Value = str | int | bool | None
+
+
+class DataWarning(BaseModel):
+    """Something suspect in the data; report it to the user."""
+
+    code: str = Field(description="Stable identifier, e.g. 'shell_rows', 'overlap_deduplicated'.")
+    message: str = Field(description="What was noticed and what it means, in one sentence.")
+    count: int | None = Field(None, description="How many rows or calls it concerned, if known.")
+
+
+def data_warnings(warnings: Sequence[ReadWarning]) -> list[DataWarning]:
+    """The client's read warnings as the agent sees them."""
+    return [DataWarning(code=w.code, message=w.message, count=w.count) for w in warnings]
+
+
+def plain_value(value: object) -> Value:
+    """One normalised AFAS value as JSON the agent can rely on.
+
+    Decimals become strings with a dot ("1234.56"), so no digit is lost to floating point; a date
+    without a time becomes "YYYY-MM-DD"; a date with a time becomes ISO 8601 with its Amsterdam
+    offset ("2026-03-01T14:30:00+01:00").
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        local = value.astimezone(AMSTERDAM) if value.tzinfo else value.replace(tzinfo=AMSTERDAM)
+        return local.date().isoformat() if local.time() == time(0) else local.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -15,18 +15,16 @@ import binascii
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.afas.filters import Filter, FilterGroup, Operator
-from server.afas.models import ConnectorMeta, ReadWarning, Row
-from server.afas.values import AMSTERDAM
+from server.afas.models import ConnectorMeta, Row
 from server.config import GET_CONNECTORS
 from server.outcomes import InvalidToolInput, UnknownRecord
-from tools.base import ToolInput, ToolSpec
+from tools.base import DataWarning, ToolInput, ToolSpec, Value, data_warnings, plain_value
 from tools.deps import ToolDeps
 
 DEFAULT_LIMIT = 50
@@ -65,45 +63,6 @@ OPERATORS: dict[str, Operator] = {
     "ends_with": Operator.ENDS_WITH,
     "not_ends_with": Operator.NOT_ENDS_WITH,
 }
-
-# A value as the agent sees it: decimals as exact strings, dates as ISO text.
-Value = str | int | bool | None
-
-
-# --- shared output parts ---------------------------------------------------------------------
-
-
-class DataWarning(BaseModel):
-    """Something suspect in the data; report it to the user."""
-
-    code: str = Field(description="Stable identifier, e.g. 'shell_rows', 'overlap_deduplicated'.")
-    message: str = Field(description="What was noticed and what it means, in one sentence.")
-    count: int | None = Field(None, description="How many rows or calls it concerned, if known.")
-
-
-def data_warnings(warnings: Sequence[ReadWarning]) -> list[DataWarning]:
-    """The client's read warnings as the agent sees them."""
-    return [DataWarning(code=w.code, message=w.message, count=w.count) for w in warnings]
-
-
-def plain_value(value: object) -> Value:
-    """One normalised AFAS value as JSON the agent can rely on.
-
-    Decimals become strings with a dot ("1234.56"), so no digit is lost to floating point; a date
-    without a time becomes "YYYY-MM-DD"; a date with a time becomes ISO 8601 with its Amsterdam
-    offset ("2026-03-01T14:30:00+01:00").
-    """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        local = value.astimezone(AMSTERDAM) if value.tzinfo else value.replace(tzinfo=AMSTERDAM)
-        return local.date().isoformat() if local.time() == time(0) else local.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
 
 # Keys of the connectors afas-mcp knows (docs/connector-package.md), by logical name: a page is
 # ordered by the key so no row is skipped or repeated between pages (R15).

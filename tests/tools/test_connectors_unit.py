@@ -10,6 +10,7 @@ import pytest
 from server.afas.filters import Operator
 from server.afas.values import AMSTERDAM
 from server.outcomes import InvalidToolInput
+from tools.base import plain_value
 from tools.connectors import (
     FilterCondition,
     QueryConnectorInput,
@@ -17,7 +18,6 @@ from tools.connectors import (
     _open_cursor,
     _query_digest,
     _seal_cursor,
-    plain_value,
 )
 
 
