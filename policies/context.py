@@ -95,6 +95,8 @@ class PersonCandidate:
     matched_by: Literal["person_id", "bsn", "name_birth_date"]
     birth_date: date | None = None
     bsn: str | None = None
+    employee_id: str | None = None
+    """The person's employee code when the person is (or was) already employed."""
 
 
 @dataclass(frozen=True)

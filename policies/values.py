@@ -70,7 +70,7 @@ def format_legacy(value: object, legacy: LegacyFormat) -> str:
                 except ValueError:
                     pass
             raise ValueError(f"{value!r} is not a date (want a date or yyyy-MM-dd)")
-        case _:  # pragma: no cover - exhaustive over LegacyFormat
+        case _:
             assert_never(legacy)
 
 
@@ -81,7 +81,7 @@ def is_legacy_form(value: object, legacy: LegacyFormat) -> bool:
             return value in ("1", "0") and isinstance(value, str)
         case LegacyFormat.DATE_DMY:
             return isinstance(value, str) and _parse_dmy(value) is not None
-        case _:  # pragma: no cover - exhaustive over LegacyFormat
+        case _:
             assert_never(legacy)
 
 

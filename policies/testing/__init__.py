@@ -1,8 +1,10 @@
 """Builders for tests in any package: a sample tenant, facts, reference payloads and intents.
 
-Nothing here talks to AFAS or reads files besides the packaged rules. Everything passes every
-policy as built; tests change one thing (`dataclasses.replace`, `with_field`, `without_object`)
-and assert on the verdict that changes.
+Nothing here talks to AFAS or reads files besides the packaged rules. Every intent as built
+passes every check (hires, updates and creditors still get the routine `auto_apply_allowed`
+REVIEW the packaged rules give those tools); tests change one thing (`dataclasses.replace`,
+`with_field`, `without_object`) and assert on the verdict that changes. An update needs
+`tenant_context(current_values=current_values_for(facts))`.
 """
 
 from policies.testing.intents import (

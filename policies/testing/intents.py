@@ -1,4 +1,4 @@
-"""Facts and intents that pass every policy on the sample tenant, and ways to break them.
+"""Facts and intents that pass every check on the sample tenant, and ways to break them.
 
 Each `*_facts(**changes)` returns sample facts with fields replaced; each `*_intent(facts, body=,
 **fields)` wraps facts in a `WriteIntent` with the reference body (or the body given). The body
@@ -154,7 +154,7 @@ def _intent(
     tool: WriteTool, connector: str, action: str, facts: object, body: Any, **fields: Any
 ) -> WriteIntent:
     values: dict[str, Any] = {
-        "tool": tool,
+        "tool": tool.value,  # tools pass plain names
         "connector": connector,
         "action": action,
         "body": body,

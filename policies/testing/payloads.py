@@ -1,4 +1,4 @@
-"""Reference UpdateConnector bodies built from facts: each passes every policy on the tenant.
+"""Reference UpdateConnector bodies built from facts: each passes every check on the tenant.
 
 They show the payload shape the policies expect (field ids from `policies.afas_fields`, values
 through `policies.values`), and they are what tests start from before breaking one thing.

@@ -328,3 +328,10 @@ def test_normalisers_ignore_case_and_spacing() -> None:
 )
 def test_same_value_compares_what_afas_would_store(left: object, right: object, same: bool) -> None:
     assert same_value(left, right) is same
+
+
+def test_W7_a_legacy_format_the_code_does_not_know_fails_loudly() -> None:
+    with pytest.raises(AssertionError):
+        format_legacy(True, "flag_yes_no")  # type: ignore[arg-type]
+    with pytest.raises(AssertionError):
+        is_legacy_form("J", "flag_yes_no")  # type: ignore[arg-type]
