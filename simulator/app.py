@@ -57,7 +57,12 @@ class SimulatorApp:
             headers=Headers(scope=scope),
             body=await _read_body(receive),
         )
-        sent: dict[str, Any] = {"status": None, "body": bytearray()}
+        sent: dict[str, Any] = {"status": None, "body": bytearray(), "logged": False}
+
+        def log() -> None:
+            if not sent["logged"]:
+                sent["logged"] = True
+                self._log(call, started, time.perf_counter() - clock, sent)
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -65,6 +70,10 @@ class SimulatorApp:
                 message = {**message, "headers": [*message.get("headers", []), *STANDARD_HEADERS]}
             elif message["type"] == "http.response.body":
                 sent["body"] += message.get("body", b"")
+                if not message.get("more_body", False):
+                    # Logged before the last byte leaves, so a client that has its answer can
+                    # already find the call in the log.
+                    log()
             await send(message)
 
         try:
@@ -73,7 +82,7 @@ class SimulatorApp:
         except ResponseSuppressed:
             pass
         finally:
-            self._log(call, started, time.perf_counter() - clock, sent)
+            log()
 
     async def _respond(self, call: Call) -> Response:
         sim = self.sim

@@ -40,7 +40,7 @@ UpdateHandler = Callable[["Call"], Awaitable["Response"]]
 class Settings:
     """Tunables of the simulated server; tests adjust them through `sim.settings`."""
 
-    r9_delay_seconds: float = 0.05  # processing time of a read under R9, so overlaps happen
+    r9_delay_seconds: float = 0.02  # processing time of a read under R9, so overlaps happen
     r17_skip_threshold: int = 100_000
     r17_delay_seconds: float = 2.0
     take_cap: int = 1000  # R13_take_capped_at_1000

@@ -14,8 +14,10 @@ from simulator.tenant.people import Generation
 TERMINATED_SHARE = 0.15
 FUTURE_HIRE_SHARE = 0.02
 REHIRE_SHARE = 0.08
-BLOCKED_SHARE = 0.01
-DELETED_SHARE = 0.01
+# Every 75th employee is blocked and another every 75th deleted (shell rows, quirk R5): by
+# position rather than by chance, so even a small tenant has both.
+SHELL_CYCLE = 75
+BLOCKED_AT, DELETED_AT = 5, 11
 HOURS_OPTIONS = (16, 20, 24, 28, 32, 32, 36, 36, 38, 40, 40, 40)
 CENT = Decimal("0.01")
 
@@ -90,14 +92,14 @@ def _generate_one(gen: Generation, rng: random.Random, em_id: str, employer: _Em
     created = gen.stamp(rng, first_start - timedelta(days=between(rng, 3, 30)))
     person.update({"_created": created, "_modified": created})
     tenant.table("persons").add(person)
-    roll = rng.random()
+    position = (int(em_id) - 100_001) % SHELL_CYCLE
     tenant.table("employees").add(
         {
             "EmId": em_id,
             "BcCo": person["BcCo"],
-            "Bl": roll < BLOCKED_SHARE,
+            "Bl": position == BLOCKED_AT,
             "LgId": "001",
-            "_deleted": BLOCKED_SHARE <= roll < BLOCKED_SHARE + DELETED_SHARE,
+            "_deleted": position == DELETED_AT,
             "_created": created,
             "_modified": gen.stamp(rng, first_start + timedelta(days=between(rng, 0, 60))),
         }
