@@ -18,7 +18,7 @@ TOML layout (every key optional; the environment variable in brackets)::
     rate_limit_per_minute = 300       # [AFAS_RATE_LIMIT_PER_MINUTE] 0 switches it off (W11)
     max_parallel = 8                  # [AFAS_MAX_PARALLEL] at most 8, AFAS's own limit
     timeout_seconds = 120             # [AFAS_TIMEOUT_SECONDS]
-    language = "en-us"                # [AFAS_LANGUAGE] en-us nl-nl nl-be fr-fr de-de, "" = base
+    language = "en-us"                # [AFAS_LANGUAGE] en-us nl-nl nl-be fr-fr de-de, or base
 
     [mcp]
     writes = false                    # [AFAS_MCP_WRITES] write tools present only when true
@@ -267,8 +267,10 @@ class AfasSettings(BaseModel):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip().lower().replace("_", "-")
+        if text == "base":  # no Accept-Language: AFAS answers in the environment's language
+            return None
         if text not in LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(LANGUAGES)}, or empty for the base")
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}, or base")
         return text
 
     @model_validator(mode="after")

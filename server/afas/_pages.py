@@ -120,7 +120,9 @@ async def fetch_page(reader: Reader, plan: Plan, *, take: int, after: str | None
     tally.rows = len(out)
     tally.shells = sum(row.shell for row in out)
     next_cursor = None
-    if len(fresh) > take and out:
+    # More rows exist when we got more than `take` new ones; when AFAS repeated rows, the extra
+    # row may have been eaten, so a full answer also gets a cursor (the next page may be empty).
+    if out and (len(fresh) > take or len(rows) >= asked):
         last = wire_key(plan, out[-1])
         if last is None:
             raise AfasPagingError(
