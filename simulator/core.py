@@ -105,6 +105,9 @@ class Simulator:
         self.shuffle_seeds = itertools.count()
         self._sibling: Environment | None = None
         self._lock = threading.Lock()
+        from simulator.updates import install  # the UpdateConnectors register their handler
+
+        install(self)
 
     @property
     def tenant(self) -> Tenant:
@@ -179,6 +182,9 @@ class Simulator:
         self.stale_reads.clear()
         self.maintenance_retry_after = None
         self.settings = replace(self._initial_settings)
+        from simulator.updates import write_side  # journal, W15 locks and W9 settings too
+
+        write_side(self).reset()
 
     # -- the write side's hook -----------------------------------------------------------------
 

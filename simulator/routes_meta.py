@@ -58,7 +58,9 @@ def get_metainfo(call: Call, connector: GetConnector) -> Response:
 
 def update_metainfo(connector_id: str) -> Response:
     """`GET /metainfo/update/{id}` in the nested fields/objects form."""
-    return json_response(UPDATE_CONNECTORS_BY_ID[connector_id].metainfo())
+    from simulator.updates import update_metainfo_document  # with the write side's fields
+
+    return json_response(update_metainfo_document(connector_id))
 
 
 def profit_version(sim: Simulator) -> Response:
