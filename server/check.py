@@ -75,7 +75,7 @@ def main(
 
 
 def _line(out: TextIO, label: str, value: str) -> None:
-    out.write(f"{label + ':':<16} {value}\n")
+    out.write(f"{label + ':':<17} {value}\n")
 
 
 async def _check(
