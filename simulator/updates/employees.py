@@ -223,7 +223,7 @@ def _row(
     existing: Record | None,
     issues: list[str],
 ) -> Record | None:
-    values = ctx.values(element, skip=frozenset({"DaBe", "DaBg", "AyId"}))
+    values = ctx.values(element, skip=frozenset({"DaBe", "DaBg", "AyId", "PtId"}))
     inserting = existing is None
     if name == "AfasContract":
         if inserting or "CmId" in element.fields:

@@ -49,9 +49,9 @@ def post(ctx: WriteContext, root: Element, results: Results) -> None:
             f"A journal entry may have at most {ctx.settings.max_entry_lines} lines; "
             f"{len(lines)} were sent."
         )
+    planned = [_line(ctx, unit, line, rules=rules) for line in lines]
     if rules and unit is not None and isinstance(year, int) and isinstance(period, int):
         _header_period(ctx, unit, year, period)
-    planned = [_line(ctx, unit, line, rules=rules) for line in lines]
     if rules:
         _balance(ctx, planned)
     unit = ctx.settled(unit)

@@ -44,9 +44,16 @@ def send(
     )
 
 
-def read(sim: SimulatorHandle, connector: str, **equals: Any) -> list[dict[str, Any]]:
-    """Rows of a GetConnector whose fields equal the given values (filter operator 1)."""
+def read(
+    sim: SimulatorHandle, connector: str, *, order_by: str | None = None, **equals: Any
+) -> list[dict[str, Any]]:
+    """Rows of a GetConnector whose fields equal the given values (filter operator 1).
+
+    Without `order_by` the order is AFAS's own (shuffled under R15).
+    """
     params: dict[str, Any] = {"skip": -1, "take": -1}
+    if order_by:
+        params["orderbyfieldids"] = order_by
     if equals:
         params["filterfieldids"] = ",".join(equals)
         params["filtervalues"] = ",".join(str(v) for v in equals.values())
