@@ -2,8 +2,10 @@
 
 A toolset module declares `TOOLS: tuple[ToolSpec, ...]` (see `tools.base`). The table below is
 the only list of toolsets: configuration names toolsets from it, and a name that is not in it
-stops the server at start. A toolset whose module does not exist yet, or declares no `TOOLS`,
-contributes no tools; that lets the table name every domain before each one is built.
+stops the server at start. A toolset may span several modules (its read tools in one, its write
+tools in another, so each stays small and has one owner). A module that does not exist yet, or
+declares no `TOOLS`, contributes no tools; that lets the table name every domain before each one
+is built.
 """
 
 from __future__ import annotations
@@ -30,21 +32,34 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Toolset:
-    """A named group of tools that configuration switches on or off as a whole."""
+    """A named group of tools that configuration switches on or off as a whole.
 
-    module: str
+    `module` is one module name or a tuple of them; `modules` always gives the tuple.
+    """
+
+    module: str | tuple[str, ...]
     description: str
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """Every module whose `TOOLS` belong to this toolset, in the order they are listed."""
+        return (self.module,) if isinstance(self.module, str) else self.module
 
 
 TOOLSETS: dict[str, Toolset] = {
-    "hr": Toolset("tools.hr", "Employees, employers, contracts, leave; employee onboarding"),
+    "hr": Toolset(
+        ("tools.hr", "tools.hr_writes"),
+        "Employees, employers, contracts, leave; employee onboarding",
+    ),
     "payroll": Toolset("tools.payroll", "Payroll periods and period tables per employer"),
     "finance": Toolset(
-        "tools.finance",
+        ("tools.finance", "tools.finance_writes"),
         "Debtors, creditors, ledger accounts, VAT codes, booking periods; journal entries",
     ),
-    "crm": Toolset("tools.crm", "Relations and dossier items (activities)"),
-    "projects": Toolset("tools.projects", "Projects and registered hours"),
+    "crm": Toolset(("tools.crm", "tools.crm_writes"), "Relations and dossier items (activities)"),
+    "projects": Toolset(
+        ("tools.projects", "tools.projects_writes"), "Projects and registered hours"
+    ),
     "connectors": Toolset(
         "tools.connectors", "Generic, guarded reads of any GetConnector the token may read"
     ),
@@ -57,29 +72,32 @@ class ToolsetConfigError(ValueError):
 
 
 def toolset_tools(name: str) -> tuple[ToolSpec, ...]:
-    """The tools one toolset declares; none while its module is not written yet.
+    """The tools one toolset declares, over all its modules; none from a module not written yet.
 
     Raises:
         ToolsetConfigError: `name` is not in `TOOLSETS`, or a tool claims another toolset.
     """
     if name not in TOOLSETS:
         raise ToolsetConfigError(_unknown(name))
-    module_name = TOOLSETS[name].module
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise  # the module exists but one of its own imports is missing: a real bug
-        logger.debug("toolset %s has no module yet; it contributes no tools", name)
-        return ()
-    specs: tuple[ToolSpec, ...] = tuple(getattr(module, "TOOLS", ()))
-    for spec in specs:
-        if spec.toolset != name:
-            raise ToolsetConfigError(
-                f"tool {spec.name!r} is declared in {module_name} but claims toolset "
-                f"{spec.toolset!r}; a tool belongs to the toolset of its module"
+    specs: list[ToolSpec] = []
+    for module_name in TOOLSETS[name].modules:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # the module exists but one of its own imports is missing: a real bug
+            logger.debug(
+                "toolset %s has no module %s yet; it contributes no tools", name, module_name
             )
-    return specs
+            continue
+        for spec in getattr(module, "TOOLS", ()):
+            if spec.toolset != name:
+                raise ToolsetConfigError(
+                    f"tool {spec.name!r} is declared in {module_name} but claims toolset "
+                    f"{spec.toolset!r}; a tool belongs to the toolset of its module"
+                )
+            specs.append(spec)
+    return tuple(specs)
 
 
 def resolve_toolsets(names: Iterable[str] | None, *, writes_enabled: bool) -> list[ToolSpec]:
