@@ -390,6 +390,7 @@ class QuirkSwitches:
 
     def __init__(self, profile: Profile = "realistic") -> None:
         self._lock = threading.Lock()
+        self._initial: Profile = profile
         self._profile: Profile = profile
         self._on = set(profile_switches(profile))
 
@@ -405,7 +406,8 @@ class QuirkSwitches:
             self._on = set(switches)
 
     def reset(self) -> None:
-        self.use_profile(self._profile)
+        """Back to the profile the switches started with, without individual changes."""
+        self.use_profile(self._initial)
 
     def enable(self, *ids: str) -> None:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import itemgetter
 from typing import Any, Literal
 
 from simulator.tenant import Record, Tenant
@@ -143,6 +144,8 @@ def group_by(records: Iterable[Record], field_name: str, sort_by: str) -> dict[A
     groups: dict[Any, list[Record]] = {}
     for record in records:
         groups.setdefault(record[field_name], []).append(record)
+    by_field = itemgetter(sort_by)
     for group in groups.values():
-        group.sort(key=lambda record: record[sort_by])
+        if len(group) > 1:
+            group.sort(key=by_field)
     return groups

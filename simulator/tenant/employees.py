@@ -20,6 +20,11 @@ SHELL_CYCLE = 75
 BLOCKED_AT, DELETED_AT = 5, 11
 HOURS_OPTIONS = (16, 20, 24, 28, 32, 32, 36, 36, 38, 40, 40, 40)
 CENT = Decimal("0.01")
+RAISE = Decimal("1.03")
+# Monthly salary to period salary, per period table.
+PERIOD_SCALE = {5: Decimal(1), 6: Decimal(12) / 13, 7: Decimal(12) / 52}
+HOURS_OPTIONS_DECIMAL = tuple(Decimal(h) for h in HOURS_OPTIONS)
+DAYS_PER_WEEK = {h: Decimal(min(5, -(-h // 8))) for h in HOURS_OPTIONS}
 
 LEAVE_TYPES: tuple[tuple[str, str], ...] = (
     ("V", "Wettelijk verlof"),
@@ -104,7 +109,7 @@ def _generate_one(gen: Generation, rng: random.Random, em_id: str, employer: _Em
             "_modified": gen.stamp(rng, first_start + timedelta(days=between(rng, 0, 60))),
         }
     )
-    hours = Decimal(one_of(rng, HOURS_OPTIONS))
+    hours = one_of(rng, HOURS_OPTIONS_DECIMAL)
     period_table = tables[0] if len(tables) == 1 or rng.random() < 0.8 else tables[1]
     hourly = rng.random() < 0.15
     monthly = Decimal(between(rng, 2200_00, 7800_00)) / 100 * hours / 40
@@ -140,7 +145,7 @@ def _generate_one(gen: Generation, rng: random.Random, em_id: str, employer: _Em
             {
                 "EmId": em_id,
                 "DaBg": begins,
-                "DyWk": Decimal(min(5, -(-int(hours) // 8))),
+                "DyWk": DAYS_PER_WEEK[int(hours)],
                 "HrWk": hours,
                 "_created": stamp,
                 "_modified": stamp,
@@ -176,7 +181,7 @@ def _salaries(
         amount = Decimal(between(rng, 14_00, 55_00)) / 100
     else:
         # Period salary: the monthly figure scaled to the period table's frequency.
-        amount = monthly * {5: Decimal(1), 6: Decimal(12) / 13, 7: Decimal(12) / 52}[period_table]
+        amount = monthly * PERIOD_SCALE[period_table]
     steps = [start]
     raise_day = start + timedelta(days=365)
     if raise_day < (end or gen.ref) and raise_day < gen.ref:
@@ -189,7 +194,7 @@ def _salaries(
                 "DaBe": day,
                 "PtId": period_table,
                 "SaPe": "U" if hourly else "V",
-                "EmSa": (amount * Decimal("1.03") ** number).quantize(CENT),
+                "EmSa": (amount * RAISE**number).quantize(CENT),
                 "_created": stamp,
                 "_modified": stamp,
             }

@@ -20,29 +20,41 @@ def eleven_check(digits: str) -> bool:
 def make_bsn(rng: random.Random) -> str:
     """Return a random nine-digit number that passes the 11-check (BSN or RSIN)."""
     while True:
-        head = f"{between(rng, 10_000_000, 99_999_999 - 1):08d}"
-        check = sum(int(d) * w for d, w in zip(head, range(9, 1, -1), strict=True)) % 11
+        head = between(rng, 10_000_000, 99_999_998)
+        check, rest = 0, head
+        for weight in range(2, 10):  # the last of the eight digits weighs 2, the first 9
+            rest, digit = divmod(rest, 10)
+            check += digit * weight
+        check %= 11
         if check < 10:
-            return head + str(check)
+            return f"{head}{check}"
+
+
+def _as_digits(text: str) -> str:
+    """ISO 7064 letters-to-digits: A=10 ... Z=35, digits unchanged."""
+    return "".join(str(int(ch, 36)) for ch in text)
+
+
+_BANK_DIGITS = {bank: _as_digits(bank) for bank in _BANKS}
+_NL_DIGITS = _as_digits("NL")
 
 
 def iban_check_digits(country: str, bban: str) -> str:
     """Return the two ISO 13616 check digits for a BBAN."""
-    rearranged = bban + country + "00"
-    numeric = "".join(str(int(ch, 36)) for ch in rearranged)
-    return f"{98 - int(numeric) % 97:02d}"
+    return f"{98 - int(_as_digits(bban + country) + '00') % 97:02d}"
 
 
 def make_iban(rng: random.Random) -> str:
     """Return a Dutch IBAN with valid check digits."""
-    bban = one_of(rng, _BANKS) + f"{between(rng, 10**9, 10**10 - 1):010d}"
-    return "NL" + iban_check_digits("NL", bban) + bban
+    bank = one_of(rng, _BANKS)
+    account = f"{between(rng, 10**9, 10**10 - 1):010d}"
+    check = 98 - int(f"{_BANK_DIGITS[bank]}{account}{_NL_DIGITS}00") % 97
+    return f"NL{check:02d}{bank}{account}"
 
 
 def iban_is_valid(iban: str) -> bool:
     """Check an IBAN's mod-97 checksum."""
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+    return int(_as_digits(iban[4:] + iban[:4])) % 97 == 1
 
 
 def make_wage_tax_number(rng: random.Random) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from simulator.clock import TenantClock
@@ -36,14 +37,16 @@ class Table:
         self.key = key
         self.version = 0
         self._records: dict[Key, Record] = {}
+        # itemgetter of one field returns the value itself, of several a tuple.
+        self._single = len(key) == 1
+        self._getter = itemgetter(*key)
 
     def key_of(self, record: Record) -> Key:
         try:
-            if len(self.key) == 1:
-                return (record[self.key[0]],)
-            return tuple([record[field] for field in self.key])
+            value = self._getter(record)
         except KeyError as missing:
             raise TenantError(f"{self.name}: record lacks key field {missing}") from None
+        return (value,) if self._single else value
 
     def get(self, key: Key) -> Record | None:
         return self._records.get(key)

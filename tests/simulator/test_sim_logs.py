@@ -1,0 +1,81 @@
+"""The request log tests read, and the Profit log an AFAS administrator would read."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from helpers import get
+
+from simulator.testing import SimulatorHandle
+
+
+def test_every_request_is_logged_with_its_answer_and_token_but_not_the_token_value(
+    sim: SimulatorHandle,
+) -> None:
+    response = httpx.get(
+        f"{sim.base_url}/connectors/Profit_Administrations",
+        params={"take": 1},
+        headers={
+            "Authorization": sim.auth_header(),
+            "IntegrationId": "12345_678900",
+            "Accept-Language": "nl-nl",
+        },
+    )
+    entry = sim.request_log.last()
+    assert (entry.method, entry.path, entry.query) == (
+        "GET",
+        "/ProfitRestServices/connectors/Profit_Administrations",
+        "take=1",
+    )
+    assert entry.status == 200 and entry.response_json == response.json()
+    assert entry.token_label == "full" and entry.environment_id == sim.environment_id
+    assert (entry.integration_id, entry.accept_language) == ("12345_678900", "nl-nl")
+    assert entry.headers["authorization"] == "AfasToken <redacted>"
+    assert all(sim.auth_header().split()[1] not in value for value in entry.headers.values())
+
+
+def test_request_bodies_are_logged(sim: SimulatorHandle) -> None:
+    httpx.post(
+        f"{sim.base_url}/connectors/KnSubject",
+        content=b'{"KnSubject":{"Element":{"Fields":{"Ds":"x"}}}}',
+        headers={"Authorization": sim.auth_header(), "Content-Type": "application/json"},
+    )
+    assert sim.request_log.last().body == '{"KnSubject":{"Element":{"Fields":{"Ds":"x"}}}}'
+
+
+def test_the_log_can_be_searched_and_is_cleared_by_reset(sim: SimulatorHandle) -> None:
+    get(sim, "/metainfo")
+    get(sim, "/connectors/Profit_Functions")
+    assert len(sim.request_log.find(method="GET", path_contains="profit_functions")) == 1
+    sim.reset()
+    assert len(sim.request_log) == 0
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_W17_the_profit_log_keeps_no_request_bodies_with_the_switch_on(
+    sim: SimulatorHandle, on: bool
+) -> None:
+    sim.quirks.set("W17_no_request_bodies_in_log", on)
+    response = httpx.post(
+        f"{sim.base_url}/connectors/KnSubject",
+        json={"KnSubject": {"Element": {"Fields": {"Ds": "secret"}}}},
+        headers={"Authorization": sim.auth_header()},
+    )
+    assert response.status_code == 500 or response.status_code < 300
+    reference = response.json()["profitLogReference"] if response.status_code == 500 else None
+    entry = sim.profit_log.by_reference(reference) if reference else sim.profit_log.entries[-1]
+    assert (entry.request_body is None) == on
+    if not on:
+        assert "secret" in (entry.request_body or "")
+
+
+def test_the_profit_log_records_errors_with_their_reference_and_not_successful_reads(
+    sim: SimulatorHandle,
+) -> None:
+    get(sim, "/connectors/Profit_Functions")
+    failed = get(sim, "/connectors/Profit_Functions", skip=3, take=-1)
+    entries = sim.profit_log.entries
+    assert len(entries) == 1
+    assert entries[0].reference == failed.json()["profitLogReference"]
+    assert entries[0].message == "An unexpected error has occurred."
+    assert entries[0].status == 500
