@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import httpx
 import pytest
+from sim_helpers import REFERENCE_DATE
 
 from simulator.testing import SimulatorHandle, start_simulator
-
-# Pinned so dates in assertions do not move with the calendar.
-REFERENCE_DATE = date(2026, 3, 18)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from helpers import get
+from sim_helpers import get
 
 from simulator.testing import SimulatorHandle
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers import get
+from sim_helpers import get
 from starlette.responses import Response
 
 from simulator.calls import Call

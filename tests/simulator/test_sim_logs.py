@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from helpers import get
+from sim_helpers import get
+from starlette.responses import Response
 
+from simulator.calls import Call
+from simulator.errors import json_response
 from simulator.testing import SimulatorHandle
 
 
@@ -79,3 +82,28 @@ def test_the_profit_log_records_errors_with_their_reference_and_not_successful_r
     assert entries[0].reference == failed.json()["profitLogReference"]
     assert entries[0].message == "An unexpected error has occurred."
     assert entries[0].status == 500
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_W14_the_profit_log_shows_the_request_and_not_what_was_stored_with_the_switch_on(
+    sim: SimulatorHandle, on: bool
+) -> None:
+    async def store_with_a_default(call: Call) -> Response:
+        call.scope["afas_stored"] = {"Ds": "sent", "StId": 1}  # StId defaulted by "AFAS"
+        return json_response({"results": {"KnSubject": {"SbId": "1"}}}, 201)
+
+    sim.sim.update_handler = store_with_a_default
+    try:
+        sim.quirks.set("W14_log_shows_request_not_stored", on)
+        sim.quirks.disable("W17_no_request_bodies_in_log")
+        response = httpx.post(
+            f"{sim.base_url}/connectors/KnSubject",
+            content=b'{"KnSubject":{"Element":{"Fields":{"Ds":"sent"}}}}',
+            headers={"Authorization": sim.auth_header()},
+        )
+    finally:
+        sim.sim.update_handler = None
+    assert response.status_code == 201
+    entry = sim.profit_log.entries[-1]
+    assert entry.status == 201 and "sent" in (entry.request_body or "")
+    assert entry.stored == (None if on else {"Ds": "sent", "StId": 1})

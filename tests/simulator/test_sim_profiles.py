@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import get
+from sim_helpers import get
 
 from simulator.quirks import (
     BY_ID,

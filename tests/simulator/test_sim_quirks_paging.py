@@ -6,7 +6,7 @@ import base64
 
 import httpx
 import pytest
-from helpers import get, rows
+from sim_helpers import get, rows
 
 from simulator.testing import SimulatorHandle
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import httpx
 import pytest
-from helpers import by_key, get, rows
+from sim_helpers import by_key, get, rows
 
 from simulator.environment import DriftRefused
 from simulator.testing import SimulatorHandle

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sim_helpers import REFERENCE_DATE
 
-from simulator.testing import SimulatorHandle
+from simulator.testing import SimulatorHandle, start_simulator
 
 
 def test_metainfo_lists_linked_connectors_and_the_environment_name(
@@ -65,3 +66,49 @@ def test_restricted_token_gets_403_for_connectors_outside_its_app_connector(
         headers={"Authorization": sim.auth_header("restricted")},
     )
     assert (response.status_code, response.content) == (403, b"")
+
+
+def test_update_metainfo_nests_objects_under_the_root_object(client: httpx.Client) -> None:
+    employee = client.get("/metainfo/update/KnEmployee").json()
+    assert (employee["id"], employee["name"]) == ("KnEmployee", "AfasEmployee")
+    objects = {obj["name"]: obj for obj in employee["objects"]}
+    assert {"KnPerson", "AfasContract", "AfasOrgunitFunction", "AfasTimeTable", "AfasSalary",
+            "AfasAgencyFiscus"} <= set(objects)  # fmt: skip
+    contract_fields = {f["fieldId"]: f for f in objects["AfasContract"]["fields"]}
+    assert contract_fields["DaBe"]["primaryKey"] and contract_fields["CmId"]["mandatory"]
+    assert set(contract_fields["CmId"]) == {
+        "fieldId", "primaryKey", "dataType", "label", "mandatory", "length", "decimals",
+        "decimalFieldId", "notzero", "controlType", "values",
+    }  # fmt: skip
+    entries = client.get("/metainfo/update/FiEntries").json()
+    assert entries["name"] == "FiEntryPar"
+    assert entries["objects"][0]["name"] == "FiEntries"
+
+
+def test_every_update_connector_in_metainfo_has_update_metainfo(client: httpx.Client) -> None:
+    for entry in client.get("/metainfo").json()["updateConnectors"]:
+        assert client.get(f"/metainfo/update/{entry['id']}").status_code == 200
+
+
+def test_an_unknown_update_connector_is_a_500(client: httpx.Client) -> None:
+    response = client.get("/metainfo/update/KnNothing")
+    assert response.status_code == 500
+    assert "not supported" in response.json()["externalMessage"]
+
+
+def test_the_same_seed_serves_identical_rows_and_another_seed_other_rows(
+    sim: SimulatorHandle,
+) -> None:
+    params = {"orderbyfieldids": "DebtorId", "take": 20}
+
+    def debtors(seed: int) -> list[dict[str, object]]:
+        with start_simulator(profile="docs", seed=seed, reference_date=REFERENCE_DATE) as other:
+            response = httpx.get(
+                f"{other.base_url}/connectors/Profit_Debtor",
+                params=params,
+                headers={"Authorization": other.auth_header()},
+            )
+            return list(response.json()["rows"])
+
+    assert debtors(1) == debtors(1)
+    assert debtors(1) != debtors(2)

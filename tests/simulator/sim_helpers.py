@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 
 from simulator.testing import SimulatorHandle
+
+# Pinned so dates in assertions do not move with the calendar.
+REFERENCE_DATE = date(2026, 3, 18)
 
 
 def get(sim: SimulatorHandle, path: str, label: str = "full", **params: Any) -> httpx.Response:
