@@ -19,13 +19,6 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
-def as_datetime(value: date | datetime) -> datetime:
-    """Return a naive datetime for a date or datetime (dates become midnight)."""
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time())
-
-
 def wire_date(value: datetime, *, local_with_z: bool) -> str:
     """Render a naive Amsterdam-local datetime as AFAS does (`local_with_z`) or as true UTC."""
     if not local_with_z:

@@ -39,11 +39,6 @@ _BANK_DIGITS = {bank: _as_digits(bank) for bank in _BANKS}
 _NL_DIGITS = _as_digits("NL")
 
 
-def iban_check_digits(country: str, bban: str) -> str:
-    """Return the two ISO 13616 check digits for a BBAN."""
-    return f"{98 - int(_as_digits(bban + country) + '00') % 97:02d}"
-
-
 def make_iban(rng: random.Random) -> str:
     """Return a Dutch IBAN with valid check digits."""
     bank = one_of(rng, _BANKS)
