@@ -30,6 +30,10 @@ class Expectation:
     match: Mapping[str, Any]
     fields: Mapping[str, Any] = field(default_factory=dict)
     rows: tuple[Mapping[str, Any], ...] | None = None
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """For `locate`: the key AFAS's answer would have carried -> the field of this connector that
+    holds it (`{"EmId": "EmployeeId"}`), so a record found after a lost answer gets the same
+    `afas_keys` as one AFAS answered for, and `expectations` can read it back as usual."""
 
 
 ExpectationsFn = Callable[[Any, Mapping[str, Any], Mapping[str, str]], Sequence[Expectation]]
