@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from server.afas.values import AMSTERDAM
 from simulator.testing import SimulatorHandle, start_simulator
 from tests.tools.test_hr_support import (
     call,
@@ -45,6 +46,11 @@ async def every_page(client: Any, arguments: dict[str, Any]) -> tuple[list[str],
         cursor = pages[-1]["next_cursor"]
         pages.append(await call(client, "search_employees", arguments | {"cursor": cursor}))
     return [e["employee_id"] for page in pages for e in page["employees"]], pages
+
+
+def wall_clock(*parts: int) -> datetime:
+    """A naive Amsterdam time, as the tenant stores stamps."""
+    return datetime(*parts, tzinfo=AMSTERDAM).replace(tzinfo=None)  # type: ignore[misc]
 
 
 def raise_salary(sim: SimulatorHandle, employee_id: str) -> None:
@@ -251,3 +257,34 @@ async def test_R6_a_child_connector_that_lost_its_date_fails_loudly(
         text = await refused(client, "search_employees", {"changed_since": "2026-01-01"})
     assert "AfasMcp_Salaries" in text
     assert "ModifiedDate" in text
+
+
+async def test_R7_changed_since_with_an_offset_means_that_moment_in_amsterdam(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    employee_id = pick(fresh_sim, "active")
+    latest = max(fresh_sim.tenant.find("salaries", EmId=employee_id), key=lambda r: r["DaBe"])
+    stamp = wall_clock(2026, 6, 1, 12)  # Amsterdam summer time: 10:00 UTC
+    for record in fresh_sim.tenant.table("salaries").records():  # nothing else since May
+        if record["_modified"] >= wall_clock(2026, 5, 1):
+            key = (record["EmId"], record["DaBe"])
+            fresh_sim.tenant.update("salaries", key, {"_modified": wall_clock(2026, 4, 1)})
+    fresh_sim.tenant.update("salaries", (employee_id, latest["DaBe"]), {"_modified": stamp})
+    arguments = {"employer_id": employees(fresh_sim)[employee_id]["EmployerId"], "limit": 200}
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        before = await call(
+            client, "search_employees", arguments | {"changed_since": "2026-06-01T09:30:00Z"}
+        )
+        after = await call(
+            client, "search_employees", arguments | {"changed_since": "2026-06-01T10:30:00Z"}
+        )
+        local = await call(
+            client, "search_employees", arguments | {"changed_since": "2026-06-01T11:59:59"}
+        )
+
+    def salary_changes(page: dict[str, Any]) -> list[str]:
+        return [e["employee_id"] for e in page["employees"] if "salary" in e["changed"]]
+
+    assert salary_changes(before) == [employee_id]  # 11:30 in Amsterdam, before the change
+    assert salary_changes(after) == []  # 12:30 in Amsterdam, after it
+    assert salary_changes(local) == [employee_id]  # no offset: Amsterdam time
