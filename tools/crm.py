@@ -49,10 +49,19 @@ __all__ = ["TOOLS"]
 DEFAULT_LIMIT, MAX_LIMIT = 25, 200
 
 
-class Debtor(Relation):
+# The numbers sit in their own bases so they come first in every debtor and creditor: pydantic
+# orders fields by base class, and the number is what an agent scans a list for.
+class _DebtorNumber(BaseModel):
+    debtor_id: str = Field(description="The debtor number; invoices and entry lines use it.")
+
+
+class _CreditorNumber(BaseModel):
+    creditor_id: str = Field(description="The creditor number; purchase entry lines use it.")
+
+
+class Debtor(Relation, _DebtorNumber):
     """One debtor (customer)."""
 
-    debtor_id: str = Field(description="The debtor number; invoices and entry lines use it.")
     collective_account: str | None = Field(
         description="The ledger account its open items are collected on (e.g. '1300')."
     )
@@ -60,10 +69,9 @@ class Debtor(Relation):
     direct_debit: bool | None = Field(description="True: AFAS collects by direct debit.")
 
 
-class Creditor(Relation):
+class Creditor(Relation, _CreditorNumber):
     """One creditor (supplier)."""
 
-    creditor_id: str = Field(description="The creditor number; purchase entry lines use it.")
     temporarily_blocked: bool | None = Field(
         description="True: payments to this creditor are on hold for now."
     )

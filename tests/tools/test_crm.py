@@ -347,3 +347,20 @@ async def test_a_debtor_cursor_does_not_continue_a_creditor_search(
         debtors = await call(client, "search_debtors", {"limit": 2})
         text = await refused(client, "search_creditors", {"cursor": debtors["next_cursor"]})
     assert "search_creditors call with other arguments" in text
+
+
+async def test_a_debtor_whose_name_afas_left_empty_is_listed_with_a_warning(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    truth = relations(fresh_sim, "debtors", "DbId")
+    number = next(
+        k for k in usable(truth) if fresh_sim.tenant.get("organisations", truth[k]["BcCo"])
+    )
+    fresh_sim.tenant.update("organisations", truth[number]["BcCo"], {"Nm": None})
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(client, "get_debtor", {"debtor_id": number})
+    assert result["status"] == "active" and result["debtor"]["name"] is None
+    assert result["debtor"]["address"]  # the rest is there: not a shell
+    (warning,) = result["warnings"]
+    assert warning["code"] == "missing_value"
+    assert f"have no name in AFAS: {number}" in warning["message"]

@@ -354,3 +354,50 @@ async def test_an_unknown_employer_is_an_error_that_lists_the_valid_codes(
         text = await refused(client, "list_cost_centres", {"employer_id": "99"})
     assert "No employer with id '99'" in text
     assert "Valid employer codes: 01, 02, 03, 04" in text
+
+
+# --- values AFAS left empty or worded unexpectedly ------------------------------------------------
+
+
+async def test_a_vat_code_without_a_percentage_is_named_in_warnings_not_shown_as_zero(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    fresh_sim.tenant.update("vat_codes", "2", {"VatPerc": None})
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(client, "list_vat_codes", {})
+    code = next(c for c in result["vat_codes"] if c["vat_code"] == "2")
+    assert code["percentage"] is None
+    (warning,) = result["warnings"]
+    assert warning["code"] == "missing_value"
+    assert "1 VAT code record(s) have no percentage in AFAS: 2" in warning["message"]
+
+
+async def test_a_project_setting_not_understood_is_null_with_a_warning(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    fresh_sim.tenant.update("ledger_accounts", "4700", {"ToProject": "Soms"})
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(client, "list_ledger_accounts", {"search": "4700"})
+    (account,) = result["accounts"]
+    assert (account["requires_project"], account["project_posting"]) == (None, "Soms")
+    (warning,) = result["warnings"]
+    assert warning["code"] == "unrecognised_value" and "4700 ('Soms')" in warning["message"]
+
+
+async def test_a_period_without_blocked_status_or_end_is_never_offered_silently(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    year = fresh_sim.tenant.today().year + 1
+    fresh_sim.tenant.update("booking_periods", (1, year, 3), {"Blocked": None})
+    fresh_sim.tenant.update("booking_periods", (1, year, 4), {"DateTo": None})
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(
+            client, "list_open_booking_periods", {"administration_id": 1, "year": year}
+        )
+    assert 3 not in [p["period"] for p in result["open_periods"]]
+    assert 3 not in result["blocked_periods"]
+    april = next(p for p in result["open_periods"] if p["period"] == 4)
+    assert april["last_day"] is None
+    messages = {w["code"]: w["message"] for w in result["warnings"]}
+    assert "period(s) 3; they are not listed as open" in messages["blocked_status_unknown"]
+    assert "booking period record(s) have no last day in AFAS: 4" in messages["missing_value"]
