@@ -425,8 +425,10 @@ TOOLS: tuple[ToolSpec, ...] = (
             "line on each needs: requires_allocation with the allocation_axes (e.g. a cost "
             "centre), requires_project, whether it is a collective account (debtors, creditors: "
             "post through a debtor or creditor line instead), and its default VAT code. Call it "
-            "before post_journal_entry to pick accounts and build complete lines. Filter with "
-            "`search` (name or number); blocked accounts are left out unless include_blocked. "
+            "before post_journal_entry to pick accounts and build complete lines. The list is "
+            "the environment's chart of accounts: AFAS does not split it by administration. "
+            "Filter with `search` (name or number); blocked accounts are left out unless "
+            "include_blocked. "
             f"Pages of at most {MAX_LIMIT}; pass next_cursor back as cursor. {_READS}"
         ),
         input_model=ListLedgerAccountsInput,

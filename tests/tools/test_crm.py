@@ -364,3 +364,31 @@ async def test_a_debtor_whose_name_afas_left_empty_is_listed_with_a_warning(
     (warning,) = result["warnings"]
     assert warning["code"] == "missing_value"
     assert f"have no name in AFAS: {number}" in warning["message"]
+
+
+async def test_creditor_search_by_name_finds_parts_of_names(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    truth = relations(fresh_sim, "creditors", "CrId")
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(client, "search_creditors", {"name": "GROOTHANDEL"})
+    expected = [k for k in usable(truth) if "groothandel" in truth[k]["name"].lower()]
+    assert [c["creditor_id"] for c in result["creditors"]] == expected and expected
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("get_creditor", {"creditor_id": " "}),
+        ("get_creditor", {"debtor_id": "70000"}),
+        ("search_creditors", {"name": "%groot"}),
+        ("search_creditors", {"limit": 1000}),
+    ],
+)
+async def test_invalid_creditor_arguments_say_what_to_change(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path, tool: str, arguments: dict[str, Any]
+) -> None:
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        text = await refused(client, tool, arguments)
+    assert "Invalid arguments" in text and next(iter(arguments)) in text
+    assert fresh_sim.request_log.find(path_contains="/connectors/") == []

@@ -401,3 +401,33 @@ async def test_a_period_without_blocked_status_or_end_is_never_offered_silently(
     messages = {w["code"]: w["message"] for w in result["warnings"]}
     assert "period(s) 3; they are not listed as open" in messages["blocked_status_unknown"]
     assert "booking period record(s) have no last day in AFAS: 4" in messages["missing_value"]
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("list_vat_codes", {"limit": 0}),
+        ("list_vat_codes", {"include_blocked": "sometimes"}),
+        ("list_cost_centres", {"employer_id": ""}),
+        ("list_cost_centres", {"employer": "01"}),
+    ],
+)
+async def test_invalid_vat_code_and_cost_centre_arguments_say_what_to_change(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path, tool: str, arguments: dict[str, Any]
+) -> None:
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        text = await refused(client, tool, arguments)
+    assert "Invalid arguments" in text and next(iter(arguments)) in text
+    assert fresh_sim.request_log.find(path_contains="/connectors/") == []
+
+
+async def test_an_employer_without_cost_centres_gets_an_empty_list_that_says_so(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    for record in list(fresh_sim.tenant.table("cost_centres")):
+        if record["EmployerId"] == "04":
+            fresh_sim.tenant.delete("cost_centres", ("04", record["CostCentre"]))
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        result = await call(client, "list_cost_centres", {"employer_id": "04"})
+    assert result["cost_centres"] == [] and result["next_cursor"] is None
+    assert [w["message"] for w in result["warnings"]] == ["employer 04 has no cost centres in AFAS"]
