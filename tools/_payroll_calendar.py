@@ -163,7 +163,9 @@ async def read_calendar(
         afas, deps.connector("payroll_periods"), key=CALENDAR_KEY, fields=CALENDAR_FIELDS,
         filters=groups,
     )  # fmt: skip
-    return [row for row in fetched.rows if not row.shell], fetched.warnings
+    # Splitting a long list of employers over several calls is ours to do, not a data problem.
+    warnings = without_codes(fetched.warnings, "query_split")
+    return [row for row in fetched.rows if not row.shell], warnings
 
 
 def is_open(period: PayrollPeriod) -> bool:
@@ -205,3 +207,8 @@ def first_open(periods: Iterable[PayrollPeriod]) -> PayrollPeriod | None:
     """The earliest period that is not closed: the one payroll is working on."""
     open_periods = sorted((p for p in periods if is_open(p)), key=lambda p: (p.year, p.period))
     return open_periods[0] if open_periods else None
+
+
+def note(code: str, message: str, count: int | None = None) -> DataWarning:
+    """A warning of our own."""
+    return DataWarning(code=code, message=message, count=count)
