@@ -346,3 +346,16 @@ def test_a_balance_that_does_not_add_up_is_told_apart_from_one_that_does() -> No
     assert _adds_up(right)
     assert not _adds_up(wrong)
     assert _adds_up(unknown)  # a missing amount is not a contradiction
+
+
+async def test_an_afas_error_reaches_the_agent_with_its_message_and_log_reference(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    fresh_sim.block_connector("AfasMcp_EmployeeFiscal")
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        text = await refused(client, "get_employee", {"employee_id": pick(fresh_sim, "terminated")})
+    (answer,) = fresh_sim.request_log.find(path_contains="/connectors/AfasMcp_EmployeeFiscal")
+    assert answer.status == 500
+    assert answer.response_json["externalMessage"] in text  # AFAS's own words
+    assert answer.response_json["profitLogReference"] in text  # for the administrator
+    assert "unblock" in text

@@ -222,3 +222,14 @@ async def test_warnings_from_the_client_reach_the_agent(
         got = await call(client, "list_open_payroll_periods", {"employer_id": "04", "limit": 500})
     assert positions(got["periods"]) == open_periods(fresh_sim, "04")
     assert "page_shrunk" in codes(got)
+
+
+async def test_an_afas_error_on_the_calendar_carries_the_afas_message_and_log_reference(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    fresh_sim.block_connector("AfasMcp_PayrollPeriods")
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        text = await refused(client, "list_open_payroll_periods", {"employer_id": "01"})
+    (answer,) = fresh_sim.request_log.find(path_contains="/connectors/AfasMcp_PayrollPeriods")
+    assert answer.response_json["externalMessage"] in text
+    assert answer.response_json["profitLogReference"] in text
