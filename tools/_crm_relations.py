@@ -215,7 +215,7 @@ async def search_page(
     """One page of non-shell relations, and the warnings about what was left out."""
 
     def keep(row: Row) -> bool:
-        return include_blocked or row.values.get("Blocked") is not True
+        return include_blocked or flag(row.values.get("Blocked")) is not True
 
     found = await read_page(deps, kind.source, filters=filters, limit=limit, after=after, keep=keep)
     warnings = list(found.warnings)

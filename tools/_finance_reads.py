@@ -7,9 +7,9 @@ and pages with the client's keyset cursor (R8, R12). On top of the client:
 - a page is filled up to `limit` with rows the tool keeps: shells (R5) and rows the tool leaves
   out (blocked records, by default) are counted, never silently dropped, and the next call
   carries on exactly after the last row read;
-- a filtered first read that comes back empty is checked against fresh metainfo: AFAS answers a
-  filter on a field it no longer has with an empty 200 (R2 after R6), which would otherwise read
-  as "nothing found";
+- a filtered read, or a page after a cursor (a filter on the key), that comes back empty is
+  checked against fresh metainfo: AFAS answers a filter on a field it no longer has with an
+  empty 200 (R2 after R6), which would otherwise read as "nothing found" or "no more pages";
 - tool cursors are sealed with the arguments they came from, so a cursor cannot continue a
   different question.
 """
@@ -117,15 +117,16 @@ def _merge(warnings: Iterable[ReadWarning]) -> list[DataWarning]:
 
 
 async def _check_empty_answer(
-    afas: AfasClient, connector_id: str, groups: Sequence[FilterGroup]
+    afas: AfasClient, connector_id: str, groups: Sequence[FilterGroup], key: Sequence[str] = ()
 ) -> None:
     """Raise when an empty answer to a filter may only mean AFAS could not apply it (R2, R6).
 
     Metainfo is cached; an administrator may have removed or renamed a filtered field since, and
-    AFAS may answer such a filter with an empty 200. Fresh metainfo settles it.
+    AFAS may answer such a filter with an empty 200. Fresh metainfo settles it. `key` names the
+    key fields when the read continued from a cursor: that is a filter on the key.
     """
     meta = await afas.get_connector_meta(connector_id, refresh=True)  # checks declared fields
-    filtered = {item.field for group in groups for item in group}
+    filtered = {item.field for group in groups for item in group} | set(key)
     missing = tuple(sorted(name for name in filtered if meta.get(name) is None))
     if missing:
         raise AfasConnectorDrift(
@@ -179,8 +180,10 @@ async def read_page(
             break
     found.next_cursor = cursor
     found.warnings = _merge(raw_warnings)
-    if after is None and seen == 0 and filters:
-        await _check_empty_answer(afas, connector_id, filters)
+    if seen == 0 and (filters or after is not None):
+        # A page after a cursor is asked for as "key greater than the last one": a filter too,
+        # so an empty continuation can also be AFAS failing to apply it.
+        await _check_empty_answer(afas, connector_id, filters, source.key if after else ())
     return found
 
 

@@ -49,7 +49,8 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
 
 def _not_blocked(row: Row) -> bool:
-    return row.values.get("Blocked") is not True
+    # Through `flag`: after an administrator retyped the field, "true" must still mean blocked.
+    return flag(row.values.get("Blocked")) is not True
 
 
 def _shell_warnings(kind: str, found: Found) -> list[DataWarning]:

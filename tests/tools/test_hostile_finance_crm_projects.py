@@ -382,6 +382,19 @@ async def test_R2_R6_hostile_a_filter_on_a_field_removed_since_metainfo_was_read
     assert "changed shape" in text
 
 
+async def test_R2_R6_hostile_a_next_page_after_the_filtered_field_was_dropped_is_no_end(
+    connect, hostile: SimulatorHandle, tmp_path: Path
+) -> None:
+    """Page two repeats the filter; once the field is gone AFAS answers it with an empty 200,
+    which must not read as "no more debtors"."""
+    arguments = {"name": "b", "limit": 3}
+    async with connect(product_server(hostile, tmp_path)) as client:
+        first = await call(client, "search_debtors", arguments)
+        hostile.trigger_drift("Profit_Debtor", remove=["DebtorName"])
+        text = await refused(client, "search_debtors", arguments | {"cursor": first["next_cursor"]})
+    assert "Profit_Debtor" in text and "DebtorName" in text and "changed shape" in text
+
+
 # (tool, arguments, connector, a field the tool cannot answer without)
 REQUIRED: list[tuple[str, dict[str, Any], str, str]] = [
     ("get_debtor", {"debtor_id": "10000"}, "Profit_Debtor", "Blocked"),
