@@ -2,12 +2,14 @@
 
 The wage-tax number is taken from `AfasMcp_Employees` when it is there, and otherwise from the
 fiscal connector, because AFAS blanks it on the main connector for terminated employees although
-it still holds it (R1). The period table's code and the current payroll period come from the
-employer's payroll calendar. Anything doubtful on the way becomes a warning.
+it still holds it (R1). The period table's code and its payroll periods (today's and the first
+open one) come from the employer's payroll calendar. Anything doubtful on the way becomes a
+warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -39,6 +41,7 @@ from tools._hr_reads import read_rows, without_codes
 from tools._payroll_calendar import (
     PayrollPeriod,
     as_date,
+    first_open,
     period_of,
     period_on,
     read_calendar,
@@ -66,9 +69,14 @@ class Payroll(BaseModel):
     period_table: PeriodTableRef | None = Field(
         description="The payroll period table of the current salary (PtId in AFAS)."
     )
-    current_period: PayrollPeriod | None = Field(
-        description="The period of that table that contains today, with whether it is closed; "
-        "null when the employer's calendar has none."
+    period_today: PayrollPeriod | None = Field(
+        description="The period of that table that contains today, open or closed; null when "
+        "the employer's calendar has none."
+    )
+    open_period: PayrollPeriod | None = Field(
+        description="The earliest period of that table not yet closed: where a payroll "
+        "mutation for this employee goes now. It differs from period_today when the employer "
+        "already closed today's period."
     )
     salary: str | None = Field(
         description="Salary amount of the current salary record (per period, or per hour for "
@@ -101,7 +109,7 @@ class EmployeeRecord(BaseModel):
         description="Employer, contract dates, function, org unit, hours."
     )
     payroll: Payroll | None = Field(
-        description="Period table, current payroll period, salary, wage-tax number."
+        description="Period table, today's and the open payroll period, salary, wage-tax number."
     )
     modified_date: datetime | None = Field(
         description="Last change of the employee record itself, Amsterdam time. A change to a "
@@ -217,16 +225,24 @@ async def wage_tax_number(
     return number, "fiscal_connector", warnings
 
 
-async def period_table(
-    deps: ToolDeps, row: Row, today: date
-) -> tuple[PeriodTableRef | None, PayrollPeriod | None, list[DataWarning]]:
-    """The salary's period table with its code, and today's period, from the employer's calendar."""
+@dataclass(frozen=True, slots=True)
+class TableFacts:
+    """The salary's period table as the employer's calendar knows it."""
+
+    table: PeriodTableRef | None = None
+    period_today: PayrollPeriod | None = None
+    open_period: PayrollPeriod | None = None
+    warnings: tuple[DataWarning, ...] = ()
+
+
+async def period_table(deps: ToolDeps, row: Row, today: date) -> TableFacts:
+    """The salary's period table with its code and periods, from the employer's calendar."""
     table_id = row.values["PeriodTableId"]
     employer = text(row.values["EmployerId"])
     if not isinstance(table_id, int):
-        return None, None, [_note("no_period_table", "the current salary has no period table")]
+        return TableFacts(warnings=(_note("no_period_table", "the salary has no period table"),))
     if employer is None:
-        return PeriodTableRef(id=table_id, code=None), None, []
+        return TableFacts(table=PeriodTableRef(id=table_id, code=None))
     rows, warnings = await read_calendar(deps, [employer], period_table_id=table_id)
     periods = [period_of(r) for r in rows]
     if not periods:
@@ -238,13 +254,14 @@ async def period_table(
                 "or the calendar connector lacks it",
             )
         )
-        return PeriodTableRef(id=table_id, code=None), None, warnings
+        return TableFacts(table=PeriodTableRef(id=table_id, code=None), warnings=tuple(warnings))
     codes, problems = table_codes(periods)
     warnings += [_note("period_table_code_unclear", problem) for problem in problems]
-    return (
-        PeriodTableRef(id=table_id, code=codes.get(table_id)),
-        period_on(periods, today),
-        warnings,
+    return TableFacts(
+        table=PeriodTableRef(id=table_id, code=codes.get(table_id)),
+        period_today=period_on(periods, today),
+        open_period=first_open(periods),
+        warnings=tuple(warnings),
     )
 
 
@@ -272,7 +289,7 @@ async def employee_record(deps: ToolDeps, employee_id: str) -> EmployeeRecord:
             )
         )
     number, source, tax_warnings = await wage_tax_number(deps, row, today)
-    table, current, table_warnings = await period_table(deps, row, today)
+    facts = await period_table(deps, row, today)
     status = status_of(row, today)
     return EmployeeRecord(
         employee_id=str(values["EmployeeId"]),
@@ -283,12 +300,13 @@ async def employee_record(deps: ToolDeps, employee_id: str) -> EmployeeRecord:
         address=address_of(row),
         employment=employment,
         payroll=Payroll(
-            period_table=table,
-            current_period=current,
+            period_table=facts.table,
+            period_today=facts.period_today,
+            open_period=facts.open_period,
             salary=decimal_text(values["Salary"]),
             wage_tax_number=number,
             wage_tax_number_source=source,
         ),
         modified_date=moment(values["ModifiedDate"]),
-        warnings=[*warnings, *tax_warnings, *table_warnings],
+        warnings=[*warnings, *tax_warnings, *facts.warnings],
     )

@@ -82,16 +82,18 @@ async def test_get_employee_shows_person_address_contract_and_payroll(
     assert got["payroll"]["period_table"]["code"] in {"MAAND", "VIERWEKEN", "WEEK"}
 
 
-async def test_get_employee_names_the_payroll_period_that_contains_today(
+async def test_get_employee_names_todays_payroll_period_and_the_first_open_one(
     connect, fresh_sim: SimulatorHandle, tmp_path: Path
 ) -> None:
     employee_id = pick(fresh_sim, "active")
     async with connect(product_server(fresh_sim, tmp_path)) as client:
         got = await call(client, "get_employee", {"employee_id": employee_id})
-    current = got["payroll"]["current_period"]
+    current, first_open = got["payroll"]["period_today"], got["payroll"]["open_period"]
     on = today(fresh_sim).isoformat()
     assert current["date_from"] <= on <= current["date_to"]
     assert current["period_table_id"] == got["payroll"]["period_table"]["id"]
+    assert first_open["closed"] is False
+    assert first_open["date_to"] >= current["date_from"]
 
 
 async def test_get_employee_of_an_active_employee_reads_the_wage_tax_number_from_the_main_connector(
