@@ -392,3 +392,14 @@ async def test_invalid_creditor_arguments_say_what_to_change(
         text = await refused(client, tool, arguments)
     assert "Invalid arguments" in text and next(iter(arguments)) in text
     assert fresh_sim.request_log.find(path_contains="/connectors/") == []
+
+
+async def test_an_afas_error_reaches_the_agent_with_afas_message_and_log_reference(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        fresh_sim.block_connector("Profit_Debtor")
+        text = await refused(client, "search_debtors", {})
+    (answer,) = fresh_sim.request_log.find(path_contains="/connectors/Profit_Debtor")
+    assert answer.response_json["externalMessage"] in text
+    assert answer.response_json["profitLogReference"] in text

@@ -515,6 +515,16 @@ async def test_R11_hostile_a_revoked_token_is_reported_at_once_by_every_tool(
     assert [e.status for e in hostile.request_log.entries] == [401]  # never retried
 
 
+async def test_R11_hostile_a_token_revoked_before_the_start_is_named_by_the_tools(
+    connect, hostile: SimulatorHandle, tmp_path: Path
+) -> None:
+    hostile.revoke_token()
+    async with connect(product_server(hostile, tmp_path)) as client:
+        text = await refused(client, "search_projects", {})
+    assert "401" in text and "refused the credentials" in text
+    assert hostile.request_log.find(path_contains="/connectors/") == []
+
+
 async def test_R13_hostile_out_of_memory_shrinks_pages_and_loses_nothing(
     connect, hostile: SimulatorHandle, tmp_path: Path
 ) -> None:
