@@ -15,14 +15,17 @@ must act differently on each (pydantic-ai's ModelRetry / ToolFailed / ApprovalRe
     ToolOutcomeError
      +-- InvalidToolInput        fix_input
      +-- UnknownRecord           fix_input
+     +-- PolicyDenied            fix_input   a write policy refused the write (recorded, not sent)
      +-- AfasUnavailableForTools retry_later
      +-- ToolConfigurationError  terminal
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Literal
 
+from policies.model import Verdict
 from server.afas import errors
 
 OutcomeKind = Literal["fix_input", "retry_later", "terminal"]
@@ -65,10 +68,44 @@ class UnknownRecord(ToolOutcomeError):
 
     kind = "fix_input"
 
-    def __init__(self, kind_of_record: str, record_id: str, *, hint: str | None = None) -> None:
-        super().__init__(f"No {kind_of_record} with id {record_id!r} exists in AFAS", hint=hint)
+    def __init__(
+        self,
+        kind_of_record: str,
+        record_id: str,
+        *,
+        hint: str | None = None,
+        where: str = "in AFAS",
+    ) -> None:
+        super().__init__(f"No {kind_of_record} with id {record_id!r} exists {where}", hint=hint)
         self.kind_of_record = kind_of_record
         self.record_id = record_id
+
+
+class PolicyDenied(ToolOutcomeError):
+    """A write policy refused the write: nothing was sent; the refusal is recorded under an id.
+
+    The agent reads each denying policy's reason and hint (and the quirk it guards against),
+    changes its input, and calls the tool again; the write id lets it (or a person) look the
+    refusal up with `get_write_status`.
+    """
+
+    kind = "fix_input"
+
+    def __init__(self, write_id: str | None, denials: Sequence[Verdict]) -> None:
+        self.write_id = write_id
+        self.denials = tuple(denials)
+        refusals = "; ".join(_refusal(v) for v in self.denials) or "a policy refused it"
+        where = f" The refusal is recorded as write {write_id}." if write_id else ""
+        hints = " ".join(dict.fromkeys(v.hint.rstrip(".") + "." for v in self.denials if v.hint))
+        super().__init__(
+            f"The write was refused and nothing was sent to AFAS: {refusals}.{where}",
+            hint=hints or None,
+        )
+
+
+def _refusal(verdict: Verdict) -> str:
+    quirk = f", quirk {verdict.quirk}" if verdict.quirk else ""
+    return f"policy {verdict.policy}{quirk}: {verdict.reason.rstrip('.')}"
 
 
 class AfasUnavailableForTools(ToolOutcomeError):
