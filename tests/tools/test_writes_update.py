@@ -1,0 +1,202 @@
+"""update_employee end to end: only real changes are sent (W20), and what AFAS stores is checked.
+
+The tool reads the employee as AFAS holds it, drops what already holds, and builds the update
+from the rest; an update is always approved by a person before it is sent, then read back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from server.store import WriteStatus
+from simulator.testing import SimulatorHandle, start_simulator
+from tests.tools.test_writes_support import (
+    active_employee,
+    approve,
+    call,
+    closed_period,
+    objects,
+    open_start,
+    product,
+    refused,
+    settings_for,
+    update_calls,
+    writes,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module", params=["realistic", "hostile"])
+def profile_sim(request: pytest.FixtureRequest) -> Iterator[SimulatorHandle]:
+    with start_simulator(profile=request.param, seed=1) as handle:
+        yield handle
+
+
+@pytest.fixture
+def sim(profile_sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
+    profile_sim.reset()
+    yield profile_sim
+    profile_sim.reset()
+
+
+async def test_W20_an_update_sends_only_the_fields_that_change(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim)
+    person, employee_id = found["person"], found["employee"]["EmId"]
+    changes = {
+        "email": "nieuw.adres@example.nl",
+        "city": person["Rs"].upper(),  # the same city, typed differently
+        "street": person["Ad"],
+    }
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        preview = await call(
+            client,
+            "update_employee",
+            {"employee_id": employee_id, "changes": changes, "dry_run": True},
+        )
+    (sent,) = objects(preview["payload"], "KnPerson")
+    assert sent["Fields"] == {
+        "MatchPer": "0",
+        "BcCo": person["BcCo"],
+        "EmAd": "nieuw.adres@example.nl",
+    }
+    assert objects(preview["payload"], "KnBasicAddressAdr") == []
+    verdicts = {v["policy"]: v for v in preview["verdicts"]}
+    assert verdicts["update_sends_only_changes"]["outcome"] == "allow"
+    assert update_calls(sim) == []
+
+
+async def test_W20_an_update_that_changes_nothing_is_refused_before_anything_is_sent(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim)
+    person, employee_id = found["person"], found["employee"]["EmId"]
+    changes = {"email": person["EmAd"], "city": person["Rs"]}
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(
+            client, "update_employee", {"employee_id": employee_id, "changes": changes}
+        )
+    assert f"nothing to change for employee {employee_id}" in text
+    assert f"email={person['EmAd']}" in text and "(W20)" in text
+    assert writes(sim) == []
+
+
+async def test_update_employee_salary_change_is_applied_from_its_date_and_read_back(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim, employer="02")
+    employee_id = found["employee"]["EmId"]
+    effective = open_start(sim, "02", 5)
+    settings = settings_for(sim, tmp_path)
+    arguments = {
+        "employee_id": employee_id,
+        "changes": {"salary": "4999.50"},
+        "effective_date": effective.isoformat(),
+    }
+    async with connect(product(settings)) as client:
+        held = await call(client, "update_employee", arguments)
+    assert held["status"] == "pending_review" and held["review_url"]
+    assert update_calls(sim) == []
+    decided = await approve(settings, held["write_id"])
+    assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+    (record,) = writes(sim, "KnEmployee")
+    assert record.method == "PUT"
+    (row,) = record.rows("salaries")
+    assert (row["DaBe"], row["EmSa"], row["PtId"]) == (effective, Decimal("4999.50"), 5)
+
+
+async def test_W14_an_emptied_addition_afas_keeps_as_an_empty_string_is_caught_as_drift(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """ "14" after "12A" empties the addition; under W13 AFAS stores "" instead of nothing.
+
+    AFAS answers 201 either way and its own log shows the request (W14); only reading the
+    employee back shows the empty string, and the write waits for a person as drift.
+    """
+    found = active_employee(sim, with_addition=True)
+    person, employee_id = found["person"], found["employee"]["EmId"]
+    settings = settings_for(sim, tmp_path)
+    new_number = str(person["HmNr"] + 2)
+    async with connect(product(settings)) as client:
+        held = await call(
+            client,
+            "update_employee",
+            {"employee_id": employee_id, "changes": {"house_number": new_number}},
+        )
+    decided = await approve(settings, held["write_id"])
+    (record,) = writes(sim, "KnEmployee")
+    (sent,) = objects(record.request, "KnBasicAddressAdr")
+    assert (sent["Fields"]["HmNr"], sent["Fields"]["HmAd"]) == (int(new_number), "")
+    if sim.quirks.is_on("W13_empty_string_stored"):
+        assert decided.status is WriteStatus.DRIFT and decided.read_back == "drift"
+        async with connect(product(settings)) as client:
+            status = await call(client, "get_write_status", {"write_id": held["write_id"]})
+        assert {"field": "employee.AddNumber", "expected": None, "actual": ""} in status[
+            "read_back"
+        ]["diffs"]
+    else:
+        assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+
+
+async def test_update_employee_of_an_unknown_employee_names_the_tool_to_call(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(
+            client,
+            "update_employee",
+            {"employee_id": "999999", "changes": {"email": "x@example.nl"}},
+        )
+    assert "No employee with id '999999' exists in AFAS" in text
+    assert "search_employees" in text
+    assert writes(sim) == []
+
+
+async def test_W12_an_update_to_a_short_period_code_is_refused_with_the_valid_codes(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim, employer="02")
+    arguments = {
+        "employee_id": found["employee"]["EmId"],
+        "changes": {"period_table": "MND"},
+        "effective_date": open_start(sim, "02", 5).isoformat(),
+    }
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(client, "update_employee", arguments)
+    assert "'MND' is not a period table code the payroll calendar knows" in text
+    assert "MAAND, VIERWEKEN" in text
+    assert writes(sim) == []
+
+
+async def test_a_payroll_change_without_its_effective_date_is_refused(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim, employer="02")
+    arguments = {"employee_id": found["employee"]["EmId"], "changes": {"hours_per_week": "20"}}
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(client, "update_employee", arguments)
+    assert "`effective_date`" in text and "list_open_payroll_periods" in text
+    assert writes(sim) == []
+
+
+async def test_W2_a_payroll_change_in_a_closed_period_is_refused_naming_it(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim, employer="03")
+    period = closed_period(sim, "03")
+    arguments = {
+        "employee_id": found["employee"]["EmId"],
+        "changes": {"salary": "3999.00"},
+        "effective_date": period["DateFrom"].isoformat(),
+    }
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(client, "update_employee", arguments)
+    assert f"payroll period {period['Year']}/{period['Period']}" in text and "is closed" in text
+    assert writes(sim) == []
