@@ -241,3 +241,18 @@ async def test_a_cursor_from_another_query_is_refused(sim: SimulatorHandle) -> N
             )
         with pytest.raises(AfasRequestRefused):
             await afas.fetch_page(DEBTORS, key=("DebtorId",), take=5, after="garbage!")
+
+
+async def test_hostile_profile_every_read_quirk_at_once_loses_nothing(
+    sim: SimulatorHandle,
+) -> None:
+    expected = ground_truth(sim, EMPLOYEES, ("EmployeeId",))
+    sim.quirks.use_profile("hostile")  # R12 R13 R15 R4 R5 R7 R9 W11 W21 ... all on
+    env = {"AFAS_INTEGRATION_ID": "12345_678900"}
+    async with client_for(sim, env=env) as afas:
+        stream = afas.rows(EMPLOYEES, key=("EmployeeId",), page_size=5000)
+        rows = await stream.collect()
+        page = await afas.fetch_page(EMPLOYEES, key=("EmployeeId",), take=300)
+    assert sorted(r.key for r in rows) == sorted(expected)
+    assert [r.key for r in page.rows] == sorted(expected)[:300]
+    assert all(c.status == 200 for c in connector_calls(sim, EMPLOYEES))
