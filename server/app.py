@@ -44,7 +44,7 @@ from server.config import Settings
 from server.outcomes import AFAS_ERRORS, NEXT_STEP, ToolOutcomeError, UnknownRecord
 from tools import connectors, resolve_toolsets
 from tools.base import ToolSpec
-from tools.deps import open_deps
+from tools.deps import CLIENT_NAME, open_deps
 
 logger = logging.getLogger(__name__)
 
@@ -130,11 +130,14 @@ class _SpecArguments(FuncMetadata):
 def _mcp_tool(spec: ToolSpec) -> Tool:
     async def call(arguments: dict[str, Any], ctx: Context[Any, Any]) -> BaseModel:
         deps = ctx.request_context.lifespan_context
+        client = CLIENT_NAME.set(_client_name(ctx))  # who asks, for the write ledger
         try:
             args = spec.input_model.model_validate(arguments)
             return await spec.handler(deps, args)
         except Exception as exc:
             raise to_tool_error(exc, tool=spec.name) from exc
+        finally:
+            CLIENT_NAME.reset(client)
 
     # Only used by the SDK to pre-parse JSON-encoded arguments (some clients send lists as
     # strings); it has the input model's fields.
@@ -158,6 +161,17 @@ def _mcp_tool(spec: ToolSpec) -> Tool:
             open_world_hint=spec.open_world,
         ),
     )
+
+
+def _client_name(ctx: Context[Any, Any]) -> str | None:
+    """The name the MCP client gave at initialisation (`clientInfo.name`), if any."""
+    try:
+        params = ctx.session.client_params
+    except (AttributeError, LookupError, ValueError):  # no session in this context
+        return None
+    info = getattr(params, "client_info", None)
+    name = getattr(info, "name", None)
+    return name if isinstance(name, str) and name.strip() else None
 
 
 class BearerAuth:

@@ -1,6 +1,8 @@
 """Agent-facing toolsets, one module per domain, and the one table that names them.
 
-A toolset module declares `TOOLS: tuple[ToolSpec, ...]` (see `tools.base`). The table below is
+A toolset module declares `TOOLS: tuple[ToolSpec, ...]` (see `tools.base`), and a module with
+write tools also `WRITE_KINDS: tuple[WriteKind, ...]` (`server.writes`), which `write_kinds()`
+hands the write pipeline. The table below is
 the only list of toolsets: configuration names toolsets from it, and a name that is not in it
 stops the server at start. A toolset may span several modules (its read tools in one, its write
 tools in another, so each stays small and has one owner). A module that does not exist yet, or
@@ -14,7 +16,9 @@ import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import ModuleType
 
+from server.writes.kinds import WriteKind
 from tools.base import ToolInput, ToolSpec
 
 __all__ = [
@@ -25,6 +29,7 @@ __all__ = [
     "ToolsetConfigError",
     "resolve_toolsets",
     "toolset_tools",
+    "write_kinds",
 ]
 
 logger = logging.getLogger(__name__)
@@ -98,6 +103,30 @@ def toolset_tools(name: str) -> tuple[ToolSpec, ...]:
                 )
             specs.append(spec)
     return tuple(specs)
+
+
+def write_kinds() -> tuple[WriteKind, ...]:
+    """Every write kind the toolset modules declare (`WRITE_KINDS`), for the write pipeline.
+
+    All toolsets count, enabled or not: a write queued while a toolset was on must still be
+    approvable, reconcilable and read back after an operator switched it off.
+    """
+    kinds: list[WriteKind] = []
+    for toolset in TOOLSETS.values():
+        for module_name in toolset.modules:
+            module = _existing_module(module_name)
+            kinds.extend(getattr(module, "WRITE_KINDS", ()) if module is not None else ())
+    return tuple(kinds)
+
+
+def _existing_module(module_name: str) -> ModuleType | None:
+    """The module, or None while it is not written yet."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise  # the module exists but one of its own imports is missing: a real bug
+        return None
 
 
 def resolve_toolsets(names: Iterable[str] | None, *, writes_enabled: bool) -> list[ToolSpec]:

@@ -1,18 +1,31 @@
-"""What every tool handler gets as `deps`: settings, the AFAS client behind a gate, the clock.
+"""What every tool handler gets as `deps`: settings, the AFAS client, the clock, the write side.
 
 The server opens one `ToolDeps` per lifespan with `open_deps(settings)`. Startup checks the AFAS
 connection and the pinned environment, but a failure there does not stop the server: the gate
 stays closed, every AFAS-backed tool answers with the reason, and the next call after
 `retry_interval` seconds tries again, so the server recovers when AFAS is back. An environment
 mismatch is the exception: the gate stays shut until a restart (R10).
+
+With `AFAS_MCP_WRITES=true` the store (`AFAS_MCP_DATABASE`) is opened with the live secrets
+registered for scrubbing, the pipeline is built with every toolset's `WRITE_KINDS`, and a
+background task settles what a crash or a lost answer left open (`reconcile_pending`: at start,
+then every `reconcile_interval`); its failures are logged, never fatal.
+
+Who asks for a write (`ToolDeps.requester`): `AFAS_MCP_REQUESTER` (default "agent"), followed by
+the MCP client's own name when it gave one at initialisation (`agent:claude-code`).
+`server/app.py` puts that name in `CLIENT_NAME` for the length of each tool call. It is what the
+client says it is, and only used to refuse self-approval and to show approvers who asked, never
+to authorise anything.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -22,12 +35,22 @@ import anyio
 from server.afas.client import AfasClient
 from server.afas.errors import AfasEnvironmentMismatch, AfasError
 from server.afas.values import AMSTERDAM
-from server.outcomes import AfasUnavailableForTools, ToolConfigurationError
+from server.outcomes import AfasUnavailableForTools, ToolConfigurationError, ToolOutcomeError
+from server.pipeline import WritePipeline
+from server.store import WriteStore
+from server.writes.options import load_write_options
+from server.writes.wiring import build_pipeline, open_store
+from tools import write_kinds
 
 if TYPE_CHECKING:
     from server.config import Settings
 
 log = logging.getLogger(__name__)
+
+CLIENT_NAME: ContextVar[str | None] = ContextVar("afas_mcp_client_name", default=None)
+"""The MCP client's name (`clientInfo.name`) during one tool call; set by `server/app.py`."""
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9._@+-]+")
 
 
 def amsterdam_now() -> datetime:
@@ -149,7 +172,43 @@ class ToolDeps:
     gate: AfasGate
     connectors: Mapping[str, str] = field(default_factory=dict)
     clock: Callable[[], datetime] = amsterdam_now
-    # The write store and pipeline join here when the write tools land.
+    store: WriteStore | None = None
+    """The write ledger, review queue and audit trail; None with writes off."""
+    pipeline: WritePipeline | None = None
+    """Where every write goes (`await deps.write_pipeline().submit(intent, dry_run=...)`)."""
+    default_requester: str = "agent"
+
+    @property
+    def requester(self) -> str:
+        """Who asks for a write: the configured requester and the MCP client's name, if given."""
+        client = _NOT_NAME.sub("-", (CLIENT_NAME.get() or "").strip()).strip("-")[:64]
+        return f"{self.default_requester}:{client}" if client else self.default_requester
+
+    def write_pipeline(self) -> WritePipeline:
+        """The write pipeline.
+
+        Raises:
+            ToolConfigurationError: writes are off (`AFAS_MCP_WRITES` is not true).
+        """
+        if self.pipeline is None:
+            raise ToolConfigurationError(
+                "writes are switched off on this server, so nothing can be written",
+                hint="An operator must set AFAS_MCP_WRITES=true",
+            )
+        return self.pipeline
+
+    def write_store(self) -> WriteStore:
+        """The write store.
+
+        Raises:
+            ToolConfigurationError: writes are off, so there is no write ledger.
+        """
+        if self.store is None:
+            raise ToolConfigurationError(
+                "writes are switched off on this server, so there is no write ledger",
+                hint="An operator must set AFAS_MCP_WRITES=true",
+            )
+        return self.store
 
     async def afas(self) -> AfasClient:
         """The AFAS client, once the connection and the environment pin are confirmed."""
@@ -184,13 +243,36 @@ async def open_deps(settings: Settings, *, retry_interval: float = 5.0) -> Async
 
     The check runs in the background: the server answers `initialize` and `tools/list` at once
     even when AFAS hangs, and a tool call that arrives meanwhile waits for the check's outcome.
-    A failed check is logged and leaves the gate closed; the server still runs.
+    A failed check is logged and leaves the gate closed; the server still runs. With writes on,
+    the store and pipeline open too, and open writes are reconciled in the background.
+
+    Raises:
+        ConfigError: a write setting is invalid (`server.writes.options`).
     """
-    async with AfasClient(settings.afas) as client, anyio.create_task_group() as tasks:
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(AfasClient(settings.afas))
         gate = AfasGate(client, retry_interval=retry_interval)
+        deps = ToolDeps(settings=settings, gate=gate, connectors=dict(settings.connectors))
+        if settings.writes:
+            options = load_write_options(settings)
+            # Entered before the task group, so it closes only after the background tasks end.
+            deps.store = stack.enter_context(open_store(settings, options))
+            deps.default_requester = options.requester
+            deps.pipeline = build_pipeline(
+                settings,
+                afas=gate.client,
+                store=deps.store,
+                kinds=write_kinds(),
+                options=options,
+                clock=deps.now,
+            )
+        tasks = await stack.enter_async_context(anyio.create_task_group())
         tasks.start_soon(_startup_check, gate)
+        if deps.pipeline is not None:
+            interval = options.reconcile_interval.total_seconds()
+            tasks.start_soon(_keep_reconciling, deps.pipeline, interval)
         try:
-            yield ToolDeps(settings=settings, gate=gate, connectors=dict(settings.connectors))
+            yield deps
         finally:
             tasks.cancel_scope.cancel()
 
@@ -198,3 +280,18 @@ async def open_deps(settings: Settings, *, retry_interval: float = 5.0) -> Async
 async def _startup_check(gate: AfasGate) -> None:
     if await gate.check():
         log.info("AFAS connection verified; the environment pin holds")
+
+
+async def _keep_reconciling(pipeline: WritePipeline, interval: float) -> None:
+    """Settle writes a crash or a lost answer left open: at start, then every `interval` s."""
+    while True:
+        try:
+            looked_at = await pipeline.reconcile_pending()
+        except ToolOutcomeError as exc:  # AFAS not usable now; the next round tries again
+            log.warning("open writes wait for AFAS to be reconciled: %s", exc)
+        except Exception:
+            log.exception("reconciling open writes failed; trying again in %.0f s", interval)
+        else:
+            if looked_at:
+                log.info("looked at %d open write(s) in AFAS", looked_at)
+        await anyio.sleep(interval)
