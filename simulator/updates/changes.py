@@ -9,6 +9,8 @@ the same key cannot both insert it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from simulator.errors import AfasError
@@ -122,12 +124,20 @@ def _apply(tenant: Tenant, op: Op) -> StoredRow:
 
 
 def stored_summary(rows: list[StoredRow]) -> dict[str, Any]:
-    """What was stored, per table, without bookkeeping fields (for the Profit log, W14)."""
+    """What was stored, per table, as plain JSON values without bookkeeping fields (W14)."""
     summary: dict[str, list[Record]] = {}
     for row in rows:
         if row.record is None:
-            clean: Record = {"deleted": list(row.key)}
+            clean: Record = {"deleted": [_plain(part) for part in row.key]}
         else:
-            clean = {k: v for k, v in row.record.items() if not k.startswith("_")}
+            clean = {k: _plain(v) for k, v in row.record.items() if not k.startswith("_")}
         summary.setdefault(row.table, []).append(clean)
     return summary
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

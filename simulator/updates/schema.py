@@ -14,6 +14,9 @@ from functools import cache
 
 from simulator.catalogue import UPDATE_CONNECTORS_BY_ID
 from simulator.catalogue.update import UpdateField, UpdateObject
+from simulator.tenant.employees import LEAVE_REASONS, LEAVE_TYPES
+from simulator.tenant.payroll import PERIOD_TABLES
+from simulator.tenant.work import SUBJECT_TYPES, WORK_TYPES
 
 FieldKind = str  # "string" | "int" | "decimal" | "boolean" | "date" | "datetime"
 
@@ -121,11 +124,29 @@ MANDATORY: dict[tuple[str, str], bool] = {
 }
 
 
+# (object, field) -> the code table metainfo lists as `values` (the seeded tenant's codes).
+_LEAVE = {"ViAt": LEAVE_TYPES, "ViLr": LEAVE_REASONS}
+VALUES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    **{
+        (obj, name): codes for obj in ("HrAbsence", "HrAbsenceID") for name, codes in _LEAVE.items()
+    },
+    ("KnSubject", "StId"): tuple((str(code), text) for code, text in SUBJECT_TYPES),
+    ("AfasSalary", "PtId"): tuple((str(p), f"{c} - {d}") for p, (c, d) in PERIOD_TABLES.items()),
+    ("AfasSalary", "SaPe"): (("V", "Vast salaris"), ("U", "Uurloon")),
+    ("PtRealization", "ItCd"): WORK_TYPES,
+}
+
+
 def extend(obj: UpdateObject) -> UpdateObject:
     """An object with the write side's extra fields and sub-objects, recursively."""
     known = {f.field_id for f in obj.fields}
     fields = [
-        replace(f, mandatory=MANDATORY.get((obj.name, f.field_id), f.mandatory)) for f in obj.fields
+        replace(
+            f,
+            mandatory=MANDATORY.get((obj.name, f.field_id), f.mandatory),
+            values=VALUES.get((obj.name, f.field_id), f.values),
+        )
+        for f in obj.fields
     ]
     fields += [f for f in EXTRA_FIELDS.get(obj.name, ()) if f.field_id not in known]
     names = {o.name for o in obj.objects}

@@ -59,6 +59,7 @@ def test_W14_profit_log_shows_the_defaulted_employer_when_switch_off(
     _hired(sim, hire(employer=None, function="ADM"))
     stored = sim.profit_log.entries[-1].stored
     assert stored is not None and stored["contracts"][0]["CmId"] == "01"
+    assert stored["contracts"][0]["DaBe"] == "2026-04-01"  # plain JSON values
 
 
 # Employer 03 closed its current four-weekly period (2026-02-26 .. 2026-03-25).

@@ -224,6 +224,19 @@ def test_update_metainfo_lists_the_write_sides_fields(
     assert mandatory == {"CoId"}
 
 
+def test_update_metainfo_lists_the_code_tables_of_code_fields(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    meta = httpx.get(
+        f"{sim.base_url}/metainfo/update/HrAbsence",
+        headers={"Authorization": sim.auth_header()},
+        timeout=10,
+    ).json()
+    leave_type = next(f for f in meta["fields"] if f["fieldId"] == "ViAt")
+    assert [v["id"] for v in leave_type["values"]] == ["V", "BV"]
+    assert leave_type["controlType"] == 5
+
+
 def test_update_metainfo_of_fientries_starts_at_the_root_object(
     sim: SimulatorHandle, writes: WriteSide
 ) -> None:
