@@ -128,8 +128,10 @@ def update(ctx: WriteContext, root: Element, results: Results, *, default_action
             person_element.fields.setdefault("BcCo", current["BcCo"])
             person_element.fields.setdefault("MatchPer", "0")
             before_person = len(ctx.changes.ops)
-            person(ctx, person_element, must_exist=True)
-            if len(ctx.changes.ops) > before_person:
+            party = person(ctx, person_element, must_exist=True)
+            if party is not None and party.bcco != current["BcCo"]:
+                ctx.problem(f"Person '{party.bcco}' is not the person of employee '{em_id}'.")
+            elif len(ctx.changes.ops) > before_person:
                 ctx.changes.child_changed("employees", em_id)
     issues = list(current.get("_payroll_issues", ()))
     before = len(issues)

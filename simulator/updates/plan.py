@@ -70,7 +70,12 @@ def _plan_element(
         else:
             employees.hire(ctx, element, results)
     elif connector == "KnPerson":
+        before = len(ctx.changes.ops)
         party = ctx.settled(person(ctx, element, must_exist=method == "PUT"))
+        if not party.inserted and len(ctx.changes.ops) > before:
+            # The person is a child record of its employee (quirk R3 decides its date).
+            for employee in ctx.tenant.find("employees", BcCo=party.bcco):
+                ctx.changes.child_changed("employees", employee["EmId"])
         results.add(BcCo=party.bcco, BcId=party.bcid)
     elif connector == "FiEntries":
         if method == "PUT":

@@ -267,3 +267,27 @@ def test_R3_salary_change_moves_the_employee_modified_date_when_switch_off(
     assert datetime.fromisoformat(after["ModifiedDate"][:19]) > datetime.fromisoformat(
         before["ModifiedDate"][:19]
     )
+
+
+def test_put_may_not_switch_the_employee_to_another_person(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    other = sim.tenant.get("persons", "1000006")
+    assert other is not None
+    person = {"KnPerson": {"Element": {"Fields": {"MatchPer": "1", "SoSe": other["SoSe"]}}}}
+    response = send(sim, "PUT", "/connectors/KnEmployee", _update(ACTIVE_EMPLOYEE, person))
+    assert (
+        error_of(response) == f"Person '1000006' is not the person of employee '{ACTIVE_EMPLOYEE}'."
+    )
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_R3_a_knperson_change_moves_the_employee_date_only_when_switch_off(
+    sim: SimulatorHandle, writes: WriteSide, on: bool
+) -> None:
+    sim.quirks.set("R3_child_changes_keep_parent_date", on)
+    (before,) = read(sim, "AfasMcp_Employees", EmployeeId=ACTIVE_EMPLOYEE)
+    fields = {"MatchPer": "0", "BcCo": before["PersonId"], "TeNr": "030-7654321"}
+    send(sim, "PUT", "/connectors/KnPerson", {"KnPerson": {"Element": {"Fields": fields}}})
+    (after,) = read(sim, "AfasMcp_Employees", EmployeeId=ACTIVE_EMPLOYEE)
+    assert (after["ModifiedDate"] == before["ModifiedDate"]) is on
