@@ -221,12 +221,16 @@ async def locate(
         return CannotTell(f"several records match {labels}; cannot tell which one is this write")
     keys: dict[str, str] = {}
     for item in seen:
-        if item.rows and item.expectation.rows is None:
-            row = item.rows[0]
-            for answer_key, field_id in item.expectation.keys.items():
-                value = row.values.get(field_id)
-                if value is not None:
-                    keys[answer_key] = str(plain(value))
+        for answer_key, field_id in item.expectation.keys.items():
+            # The rows of one record (the lines of an entry) share its key; else it is unclear.
+            values = {str(plain(row.values.get(field_id))) for row in item.rows}
+            if len(values) > 1:
+                return CannotTell(
+                    f"{item.expectation.label}: the rows found carry {len(values)} different "
+                    f"{field_id} values; cannot tell which record is this write"
+                )
+            if values and None not in (row.values.get(field_id) for row in item.rows):
+                keys[answer_key] = values.pop()
     diffs = [d for item in seen for d in _judge(item)[0]]
     fields = {s.expectation.label: _judge(s)[1] for s in seen}
     result = ReadBack(result="drift" if diffs else "match", fields=fields, diffs=diffs)

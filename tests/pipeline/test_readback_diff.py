@@ -26,7 +26,7 @@ SAME: list[tuple[object, object, str]] = [
     (date(2026, 4, 1), "2026-04-01T00:00:00Z", "a date and AFAS's local time with a Z"),
     ("2026-04-01", MIDNIGHT, "an ISO date text and a datetime"),
     (
-        datetime(2026, 4, 1, 9, 30),
+        datetime(2026, 4, 1, 9, 30),  # noqa: DTZ001 (a naive time is what is being tested)
         datetime(2026, 4, 1, 7, 30, tzinfo=UTC),
         "a naive Amsterdam time",
     ),
