@@ -77,7 +77,6 @@ def hire(ctx: WriteContext, root: Element, results: Results) -> None:
         linked = [e for e in ctx.tenant.find("employees", BcCo=party.bcco) if not e.get("_deleted")]
         if linked and linked[0]["EmId"] != em_id:
             ctx.problem(f"Person '{party.bcco}' is already employee '{linked[0]['EmId']}'.")
-    ctx.check()
     rows = _plan_rows(ctx, root, em_id, issues, default_action="insert", hire=True)
     calculated = _balance_calculated(ctx, root)
     if not calculated:

@@ -291,3 +291,12 @@ def test_R3_a_knperson_change_moves_the_employee_date_only_when_switch_off(
     send(sim, "PUT", "/connectors/KnPerson", {"KnPerson": {"Element": {"Fields": fields}}})
     (after,) = read(sim, "AfasMcp_Employees", EmployeeId=ACTIVE_EMPLOYEE)
     assert (after["ModifiedDate"] == before["ModifiedDate"]) is on
+
+
+def test_problems_in_the_person_and_in_the_payroll_rows_come_back_together(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    sim.quirks.disable("W10_unknown_function_lands_null")
+    body = hire(person={"SoSe": "123456789"}, function="NOPE")
+    message = error_of(send(sim, "POST", "/connectors/KnEmployee", body))
+    assert "11-test" in message and "'Function' does not exist" in message
