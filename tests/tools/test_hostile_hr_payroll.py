@@ -293,6 +293,7 @@ async def test_hostile_R13_out_of_memory_shrinks_pages_and_every_answer_stays_ri
         leave = await call(client, "get_leave_balance", {"employee_id": employee_id})
     check_employee(got, expected_employee(sim, employee_id))
     listed = {e["employer_id"]: e for e in employers["employers"]}
+    assert "page_shrunk" in codes(employers)
     for employer_id, want in employer_truth(sim).items():
         tables = {t["period_table_id"]: t["code"] for t in listed[employer_id]["period_tables"]}
         assert tables == want["tables"]
