@@ -100,8 +100,8 @@ async def leave_balances(deps: ToolDeps, employee_id: str, year: int | None) -> 
         warnings.append(
             _note(
                 "employee_not_found",
-                f"{employee_id} is not in the employee connector, but {connector} has balances "
-                "for it",
+                f"employee {employee_id} is not in the employee connector, but {connector} has "
+                "balances for it",
             )
         )
     elif people.rows[0].shell:
