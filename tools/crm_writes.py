@@ -18,20 +18,27 @@ from policies.facts import ActivityFacts, RelationFacts, RelationKind, RelationR
 from policies.values import normalise_iban
 from server.writes.kinds import WriteKind
 from server.writes.result import WriteResult
-from tools.base import ToolInput, ToolSpec
+from tools.base import ToolSpec
 from tools.deps import ToolDeps
 from tools.payloads import readback_work as rb
 from tools.payloads.lookups import text
 from tools.payloads.relation import relation_body, relation_connector
 from tools.payloads.subject import activity_body
-from tools.payloads.writing import GUARD, AddressInput, DryRun, SourceConfidence, submit
+from tools.payloads.writing import (
+    GUARD,
+    AddressInput,
+    DryRun,
+    SourceConfidence,
+    WriteInput,
+    submit,
+)
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Dossier item type 1 (a note) unless the agent names another: the types are AFAS configuration.
 NOTE = 1
 
 
-class CreateRelationInput(ToolInput):
+class CreateRelationInput(WriteInput):
     """A new debtor or creditor in plain terms."""
 
     kind: Literal["person", "organisation"] = Field(
@@ -99,7 +106,7 @@ async def create_creditor(deps: ToolDeps, args: CreateRelationInput) -> WriteRes
     return await _create(deps, args, RelationRole.CREDITOR)
 
 
-class LogActivityInput(ToolInput):
+class LogActivityInput(WriteInput):
     """A dossier item on an organisation or person."""
 
     relation_id: str = Field(

@@ -13,29 +13,27 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from policies.facts import AccountKind, JournalEntryFacts, JournalLine, WriteTool
 from server.outcomes import InvalidToolInput
 from server.writes.kinds import WriteKind
 from server.writes.result import WriteResult
-from tools.base import ToolInput, ToolSpec
+from tools.base import ToolSpec
 from tools.deps import ToolDeps
 from tools.payloads import readback_work as rb
 from tools.payloads._elements import reference
 from tools.payloads.journal import journal_body
 from tools.payloads.lookups import booking_period, text
-from tools.payloads.writing import GUARD, DryRun, SourceConfidence, submit
+from tools.payloads.writing import GUARD, DryRun, InputPart, SourceConfidence, WriteInput, submit
 
 # Far above AFAS's advice of 1,000 lines: the W18 policy refuses more than 1,000 with a hint to
 # split; this only keeps an absurd request from being built at all.
 MAX_INPUT_LINES = 5000
 
 
-class JournalLineInput(BaseModel):
+class JournalLineInput(InputPart):
     """One line: an account and an amount on one side."""
-
-    model_config = ConfigDict(extra="forbid")
 
     account_kind: Literal["ledger", "debtor", "creditor"] = Field(
         description="ledger: a ledger account number; debtor: a debtor number; creditor: a "
@@ -74,7 +72,7 @@ class JournalLineInput(BaseModel):
     )
 
 
-class PostJournalEntryInput(ToolInput):
+class PostJournalEntryInput(WriteInput):
     """One balanced journal entry."""
 
     administration_id: int = Field(

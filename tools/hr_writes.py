@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from policies.facts import (
     PAYROLL_FIELDS,
@@ -29,14 +29,22 @@ from policies.values import bsn_is_valid
 from server.outcomes import InvalidToolInput, UnknownRecord
 from server.writes.kinds import WriteKind
 from server.writes.result import WriteResult
-from tools.base import ToolInput, ToolSpec
+from tools.base import ToolSpec
 from tools.deps import ToolDeps
 from tools.payloads import readback_hr as rb
 from tools.payloads.employee import CurrentRows, hire_body, update_body
 from tools.payloads.employee_changes import compare, current_values
 from tools.payloads.leave import leave_body
 from tools.payloads.lookups import day, employee_row, resolve_period_table, salary_kind, text
-from tools.payloads.writing import GUARD, AddressInput, DryRun, SourceConfidence, submit
+from tools.payloads.writing import (
+    GUARD,
+    AddressInput,
+    DryRun,
+    InputPart,
+    SourceConfidence,
+    WriteInput,
+    submit,
+)
 
 GENDER_CODE = {"male": "M", "female": "V", "non_binary": "X", "unknown": "O"}
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -44,7 +52,7 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # --- onboard_employee ----------------------------------------------------------------------------
 
 
-class OnboardEmployeeInput(ToolInput):
+class OnboardEmployeeInput(WriteInput):
     """A new employee in plain terms."""
 
     employer_id: str = Field(
@@ -183,10 +191,8 @@ async def onboard_employee(deps: ToolDeps, args: OnboardEmployeeInput) -> WriteR
 # --- update_employee -----------------------------------------------------------------------------
 
 
-class EmployeeChanges(BaseModel):
+class EmployeeChanges(InputPart):
     """The fields to change; leave out what stays as it is."""
-
-    model_config = ConfigDict(extra="forbid")
 
     email: str | None = Field(None, pattern=_EMAIL, description="Work e-mail address.")
     phone: str | None = Field(None, max_length=30, description="Work phone number.")
@@ -246,7 +252,7 @@ _CHANGE_FIELDS: dict[str, EmployeeField] = {
 Clearable = Literal["email", "phone", "mobile", "house_number_addition"]
 
 
-class UpdateEmployeeInput(ToolInput):
+class UpdateEmployeeInput(WriteInput):
     """Which employee, what changes, and from when."""
 
     employee_id: str = Field(min_length=1, description="The employee code, e.g. '1000123'.")
@@ -358,16 +364,14 @@ async def update_employee(deps: ToolDeps, args: UpdateEmployeeInput) -> WriteRes
 # --- submit_leave_request ------------------------------------------------------------------------
 
 
-class PartialDay(BaseModel):
+class PartialDay(InputPart):
     """Leave for part of one day."""
-
-    model_config = ConfigDict(extra="forbid")
 
     from_time: dt.time = Field(description="When the leave starts, HH:MM, e.g. '13:00'.")
     until_time: dt.time = Field(description="When the leave ends, HH:MM, e.g. '17:30'.")
 
 
-class SubmitLeaveRequestInput(ToolInput):
+class SubmitLeaveRequestInput(WriteInput):
     """Who takes leave, which kind, and when."""
 
     employee_id: str = Field(min_length=1, description="The employee code, e.g. '1000123'.")

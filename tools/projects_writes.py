@@ -15,19 +15,19 @@ from pydantic import Field
 from policies.facts import HoursFacts, WriteTool
 from server.writes.kinds import WriteKind
 from server.writes.result import WriteResult
-from tools.base import ToolInput, ToolSpec
+from tools.base import ToolSpec
 from tools.deps import ToolDeps
 from tools.payloads import readback_work as rb
 from tools.payloads._elements import reference
 from tools.payloads.hours import hours_body
 from tools.payloads.lookups import text
-from tools.payloads.writing import GUARD, DryRun, SourceConfidence, submit
+from tools.payloads.writing import GUARD, DryRun, SourceConfidence, WriteInput, submit
 
 # AFAS's standard work type for hours worked ("Werken"), as in its own examples.
 DEFAULT_WORK_TYPE = "300"
 
 
-class RegisterHoursInput(ToolInput):
+class RegisterHoursInput(WriteInput):
     """Hours worked by one employee on one project on one day."""
 
     employee_id: str = Field(min_length=1, description="The employee code, e.g. '1000123'.")

@@ -287,9 +287,10 @@ def _moments(body: Mapping[str, Any]) -> tuple[datetime, datetime]:
     row = find_element(body, af.LEAVE_ROOT)
     if row is None:
         raise ValueError("the body has no HrAbsence row")
+    # The body carries Amsterdam wall time (R7), as AFAS reads and shows it.
     start = datetime.fromisoformat(str(row.get(af.LEAVE_START.field_id)))
     end = datetime.fromisoformat(str(row.get(af.LEAVE_END.field_id)))
-    return start, end
+    return start.replace(tzinfo=AMSTERDAM), end.replace(tzinfo=AMSTERDAM)
 
 
 def leave_expectations(

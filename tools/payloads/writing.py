@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policies.facts import Address
 from policies.model import Action, WriteIntent
 from policies.values import split_house_number
 from server.outcomes import InvalidToolInput
 from server.writes.result import WriteResult
+from tools.base import ToolInput
 from tools.deps import ToolDeps
 
 DryRun = Annotated[
@@ -50,10 +51,44 @@ GUARD = (
 )
 
 
-class AddressInput(BaseModel):
-    """A street address as written on a letter."""
+def _blank_is_missing(model: type[BaseModel], data: Any) -> Any:
+    """Blank text for an optional field means "not given" (W13: never send an empty value)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name, info in model.model_fields.items():
+        value = out.get(name)
+        if info.default is None and isinstance(value, str) and not value.strip():
+            out[name] = None
+    return out
+
+
+class WriteInput(ToolInput):
+    """Base of the write tools' inputs: an optional field sent as "" counts as left out.
+
+    Agents often fill optional fields with "". AFAS would store that as a value (W13), so the
+    input reads it as "no value"; to empty a field on purpose a tool offers an explicit `clear`.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _optional_blanks(cls, data: Any) -> Any:
+        return _blank_is_missing(cls, data)
+
+
+class InputPart(BaseModel):
+    """Base of a nested input (an address, a line): unknown keys refused, blanks left out."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _optional_blanks(cls, data: Any) -> Any:
+        return _blank_is_missing(cls, data)
+
+
+class AddressInput(InputPart):
+    """A street address as written on a letter."""
 
     street: str = Field(min_length=1, max_length=80, description="Street name, e.g. 'Dorpsstraat'.")
     house_number: str = Field(
