@@ -54,6 +54,7 @@ _PATTERNS = re.compile(
 )
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILTER_LISTS = ("filterfieldids", "filtervalues", "operatortypes")
+_NO_VALUE = ("8", "9")  # "is empty" and "is not empty" carry a placeholder, not a value
 _MIN_LEARNED = 4  # shorter values (a house number, "Jan") are replaced only in their own field
 SECRET = "[scrubbed secret]"  # noqa: S105  # what a credential is replaced with, not one
 
@@ -384,17 +385,17 @@ class Scrubber:
             return None
         fields = [g.split(",") for g in lowered["filterfieldids"].split(";")]
         values = [g.split(",") for g in lowered["filtervalues"].split(";")]
+        operators = [g.split(",") for g in lowered.get("operatortypes", "").split(";")]
         if [len(g) for g in fields] != [len(g) for g in values]:
             return None  # a malformed filter is AFAS's to refuse; kept as text below
+        if [len(g) for g in operators] != [len(g) for g in fields]:
+            operators = [[""] * len(g) for g in fields]  # no operators: every one is "equal"
         scrubbed = []
-        for field_group, value_group in zip(fields, values, strict=True):
-            items = []
-            for field, value in zip(field_group, value_group, strict=True):
-                kind = self._kind(field, connector)
-                if kind is not None:
-                    items.append(str(self._value(value, kind, collect=collect)))
-                else:
-                    items.append(value if collect else self.text(value))
+        for group in zip(fields, values, operators, strict=True):
+            items = [
+                self._filter_value(field, value, operator, connector, collect=collect)
+                for field, value, operator in zip(*group, strict=True)
+            ]
             scrubbed.append(",".join(items))
         return {
             "filterfieldids": self.text(lowered["filterfieldids"]),
@@ -402,25 +403,35 @@ class Scrubber:
             "operatortypes": self.text(lowered.get("operatortypes", "")),
         }
 
+    def _filter_value(
+        self, field: str, value: str, operator: str, connector: str | None, *, collect: bool
+    ) -> str:
+        if operator.strip() in _NO_VALUE:
+            return value  # "[is leeg]": a placeholder AFAS ignores, and the client sends as is
+        kind = self._kind(field, connector)
+        if kind is not None:
+            return str(self._value(value, kind, collect=collect))
+        return value if collect else self.text(value)
+
     def _filterjson(self, value: str, connector: str | None, *, collect: bool) -> str:
         try:
             document = json.loads(value)
         except ValueError:
             return self.text(value)
-        filters = (
-            document.get("Filters", {}).get("Filter", []) if isinstance(document, dict) else []
-        )
+        root = document.get("Filters") if isinstance(document, dict) else None
+        filters = root.get("Filter", []) if isinstance(root, dict) else []
         for group in filters if isinstance(filters, list) else [filters]:
             fields = group.get("Field", []) if isinstance(group, dict) else []
             for item in fields if isinstance(fields, list) else [fields]:
-                if not isinstance(item, dict) or "#text" not in item:
+                if not isinstance(item, dict) or not isinstance(item.get("#text"), str):
                     continue
-                kind = self._kind(str(item.get("@FieldId", "")), connector)
-                text = item["#text"]
-                if kind is not None:
-                    item["#text"] = self._value(text, kind, collect=collect)
-                elif not collect and isinstance(text, str):
-                    item["#text"] = self.text(text)
+                item["#text"] = self._filter_value(
+                    str(item.get("@FieldId", "")),
+                    item["#text"],
+                    str(item.get("@OperatorType", "")),
+                    connector,
+                    collect=collect,
+                )
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 

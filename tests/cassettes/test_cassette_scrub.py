@@ -174,6 +174,17 @@ def test_a_filter_value_and_the_rows_it_matched_get_the_same_fake() -> None:
     assert row["BirthName"] != "Jansen" and eleven_check(row["BSN"]) and row["BSN"] != "123456782"
 
 
+def test_the_placeholder_of_is_empty_and_is_not_empty_stays_as_the_client_sends_it() -> None:
+    uri = (
+        f"{BASE}/connectors/AfasMcp_Employees?skip=0&take=2"
+        "&filterfieldids=BSN%3BMail&filtervalues=%5Bis%20niet%20leeg%5D%3B%5Bis%20leeg%5D"
+        "&operatortypes=9%3B8"
+    )
+    _, (item,) = scrub_all([call(uri, {"rows": []})])
+    params = dict(parse_qsl(urlsplit(item["request"]["uri"]).query))
+    assert params["filtervalues"] == "[is niet leeg];[is leeg]"
+
+
 def test_a_filterjson_value_is_faked_by_its_field() -> None:
     document = {
         "Filters": {
