@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulator": ("simulator.cli", "serve the fake AFAS Profit tenant on 127.0.0.1"),
     "serve": ("server.serve", "serve the MCP tools over stdio, or streamable HTTP with --http"),
     "review": ("server.review.cli", "list, show and decide on held writes; serve the review page"),
+    "record": ("server.record", "record calls of a test environment as a scrubbed cassette"),
 }
 
 
