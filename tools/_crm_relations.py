@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from server.afas.filters import Filter, FilterGroup, Operator
 from server.afas.models import Row
 from server.outcomes import UnknownRecord
-from tools._finance_reads import Found, Source, find_one, read_page
+from tools._finance_reads import Found, Source, find_one, not_blocked, read_page
 from tools._finance_values import (
     FieldReader,
     MissingValues,
@@ -213,10 +213,7 @@ async def search_page(
     after: str | None,
 ) -> tuple[Found, list[DataWarning]]:
     """One page of non-shell relations, and the warnings about what was left out."""
-
-    def keep(row: Row) -> bool:
-        return include_blocked or flag(row.values.get("Blocked")) is not True
-
+    keep = None if include_blocked else not_blocked
     found = await read_page(deps, kind.source, filters=filters, limit=limit, after=after, keep=keep)
     warnings = list(found.warnings)
     if found.shells:

@@ -32,6 +32,7 @@ from server.afas.filters import Filter, FilterGroup, Operator, to_groups
 from server.afas.models import ReadWarning, Row
 from server.config import GET_CONNECTORS
 from server.outcomes import InvalidToolInput
+from tools._finance_values import flag, shell_warning
 from tools.base import DataWarning, ToolInput
 from tools.deps import ToolDeps
 
@@ -43,10 +44,12 @@ __all__ = [
     "cursor_field",
     "find_one",
     "limit_field",
+    "not_blocked",
     "open_cursor",
     "read_all",
     "read_page",
     "seal_cursor",
+    "shells_left_out",
 ]
 
 # The client's own shell warning only counts; the tools name the keys instead.
@@ -185,6 +188,19 @@ async def read_page(
         # so an empty continuation can also be AFAS failing to apply it.
         await _check_empty_answer(afas, connector_id, filters, source.key if after else ())
     return found
+
+
+def not_blocked(row: Row) -> bool:
+    """The `keep` of lists that leave blocked records out unless asked."""
+    # Through `flag`: after an administrator retyped the field, "true" must still mean blocked.
+    return flag(row.values.get("Blocked")) is not True
+
+
+def shells_left_out(kind: str, found: Found) -> list[DataWarning]:
+    """The warning for the shells a page left out (R5), if there were any."""
+    if not found.shells:
+        return []
+    return [shell_warning(kind, found.shells, connector_id=found.connector_id)]
 
 
 async def find_one(deps: ToolDeps, source: Source, value: object) -> tuple[Row | None, Found]:

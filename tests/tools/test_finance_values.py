@@ -10,8 +10,8 @@ import pytest
 from server.afas.errors import AfasValueError
 from server.afas.models import Row
 from server.afas.values import AMSTERDAM
+from tools._finance_reads import not_blocked
 from tools._finance_values import day, flag, mask_iban, moment, money, percentage
-from tools.finance import _not_blocked
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,6 @@ def test_flags_read_afas_yes_and_no_in_every_form(value: object, shown: bool) ->
 
 def test_a_blocked_flag_that_arrives_as_text_still_leaves_the_record_out() -> None:
     """An administrator may retype Blocked to text (R6); "true" must still mean blocked."""
-    assert _not_blocked(Row(values={"Blocked": "true"}, key=("1",))) is False
-    assert _not_blocked(Row(values={"Blocked": False}, key=("2",))) is True
-    assert _not_blocked(Row(values={"Blocked": None}, key=("3",))) is True
+    assert not_blocked(Row(values={"Blocked": "true"}, key=("1",))) is False
+    assert not_blocked(Row(values={"Blocked": False}, key=("2",))) is True
+    assert not_blocked(Row(values={"Blocked": None}, key=("3",))) is True
