@@ -108,7 +108,10 @@ class PipelineReviewActions:
             async with AfasClient(self._settings.afas) as client:
 
                 async def afas() -> AfasClient:
-                    return client  # the client checks the environment pin on first use (R10)
+                    # Before anything is approved: a dead AFAS or another environment (R10)
+                    # refuses the decision instead of denying the write on missing lookups.
+                    await client.verify_environment()
+                    return client
 
                 yield build_pipeline(
                     self._settings,

@@ -8,6 +8,7 @@ import pytest
 from pipeline_helpers import KINDS, REQUESTER, Clock, Parts, sim_hire_intent
 
 from server.afas.client import AfasClient
+from server.afas.errors import AfasError
 from server.config import Settings
 from server.review import ReviewResult, build_review_actions
 from server.store import (
@@ -155,3 +156,17 @@ async def test_rejections_and_drift_resolutions_pass_through_the_review_actions(
     assert rejected.status is S.REJECTED
     with pytest.raises(ValueError, match="settled"):
         await actions.resolve_drift(write_id, resolver="hr:alice", resolution="settled", note="x")
+
+
+async def test_an_approval_while_afas_is_unreachable_is_refused_and_the_write_keeps_waiting(
+    sim: SimulatorHandle, parts: Parts, store: WriteStore, afas: AfasClient, settings: Settings
+) -> None:
+    write_id = await held_hire(parts, store, afas)
+    unreachable = settings.model_copy(
+        update={"afas": settings.afas.model_copy(update={"base_url": "http://127.0.0.1:9/x"})}
+    )
+    actions = PipelineReviewActions(unreachable, store=store, kinds=KINDS.values())
+    with pytest.raises(AfasError):
+        await actions.approve(write_id, approver="hr:alice")
+    assert store.get(write_id).status is S.PENDING_REVIEW
+    assert hire_posts(sim) == 0
