@@ -25,9 +25,20 @@ from policies import (
     WriteIntent,
     check_all,
     packaged_rules,
+    required_lookups,
 )
-from policies.facts import EmployeeField, PersonMatch
-from policies.testing import update_facts, update_intent
+from policies.facts import EmployeeField, PersonMatch, RelationRole
+from policies.testing import (
+    activity_intent,
+    hours_facts,
+    hours_intent,
+    leave_facts,
+    leave_intent,
+    relation_facts,
+    relation_intent,
+    update_facts,
+    update_intent,
+)
 from server.afas.client import AfasClient
 from server.outcomes import PolicyDenied
 from server.store import WriteStatus, WriteStore
@@ -230,3 +241,30 @@ async def test_an_update_reads_the_employees_current_values_keyed_object_field(
     unknown = dataclasses.replace(facts, employee_id="999999")
     gone = await builder(parts, store, Ticks()).build(update_intent(unknown), afas=afas)
     assert "999999" in gone.missing[Lookup.CURRENT_VALUES]
+
+
+async def test_every_tool_gets_its_lookups_from_the_simulator_without_anything_missing(
+    sim: SimulatorHandle, parts: Parts, store: WriteStore, afas: AfasClient
+) -> None:
+    intents = [
+        sim_hire_intent(),
+        sim_journal_intent(),
+        relation_intent(relation_facts(iban="NL31TRIO5069132180", kvk_number="18523806")),
+        relation_intent(relation_facts(role=RelationRole.CREDITOR)),
+        hours_intent(hours_facts(employee_id="100001", project_id="910001")),
+        leave_intent(leave_facts(employee_id="100001")),
+        activity_intent(),
+    ]
+    contexts = builder(parts, store, Ticks())
+    for intent in intents:
+        ctx = await contexts.build(intent, afas=afas)
+        assert dict(ctx.missing) == {}, (intent.tool, ctx.missing)
+        for lookup in required_lookups(intent):
+            assert ctx.is_available(lookup), (intent.tool, lookup)
+    debtor = await contexts.build(intents[2], afas=afas)
+    (existing,) = debtor.similar_relations or ()
+    assert (existing.relation_id, existing.postal_code) == ("10000", "2335 DN")
+    assert check_all(intents[2], debtor).outcome is Outcome.REVIEW  # a possible duplicate
+    hours = await contexts.build(intents[4], afas=afas)
+    assert [(e.employee_id, e.active) for e in hours.employees or ()] == [("100001", True)]
+    assert [(p.project_id, p.closed) for p in hours.projects or ()] == [("910001", False)]

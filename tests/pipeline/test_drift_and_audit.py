@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from pipeline_helpers import (
+    HIRE_KIND,
     JOURNAL_KIND,
     KINDS,
     Parts,
+    hire_expectations,
     journal_expectations,
     rules_auto_applying,
     sim_hire_intent,
@@ -23,7 +25,7 @@ from pipeline_helpers import (
     sim_journal_intent,
 )
 
-from policies.facts import JournalEntryFacts
+from policies.facts import HireFacts, JournalEntryFacts
 from server.afas.client import AfasClient
 from server.outcomes import InvalidToolInput
 from server.store import AuditStep, DriftResolution, WriteStatus, WriteStore
@@ -143,3 +145,24 @@ async def test_W17_the_audit_trail_keeps_request_and_response_bodies_and_no_toke
         for form in forms:
             assert form.encode() not in content, f"{form[:12]}... found in {path.name}"
     assert json.dumps(applied_row.detail)  # the detail is plain JSON
+
+
+async def test_R5_a_record_that_reads_back_as_a_shell_row_is_drift_not_a_match(
+    sim: SimulatorHandle, parts: Parts, store: WriteStore, afas: AfasClient
+) -> None:
+    # Someone blocks the new employee before it is read back: AFAS shows a shell row (R5).
+    def blocked(
+        facts: HireFacts, body: Mapping[str, Any], keys: Mapping[str, str]
+    ) -> Sequence[Expectation]:
+        sim.tenant.update("employees", keys["EmId"], {"Bl": True})
+        return hire_expectations(facts, body, keys)
+
+    kinds = {**KINDS, "onboard_employee": replace(HIRE_KIND, expectations=blocked)}
+    pipeline = parts.pipeline(
+        afas, store, kinds=kinds, rules=rules_auto_applying("onboard_employee")
+    )
+    result = await pipeline.submit(sim_hire_intent())
+    assert result.read_back is not None and result.read_back.result == "drift"
+    (diff,) = result.read_back.diffs
+    assert diff.field == "employee" and "shell row" in str(diff.actual)
+    assert store.get(result.write_id or "").status is S.DRIFT
