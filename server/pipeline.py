@@ -29,6 +29,7 @@ from server.outcomes import InvalidToolInput, PolicyDenied, ToolConfigurationErr
 from server.store import (
     ConnectorLocks,
     DriftResolution,
+    IllegalTransition,
     RecheckDenied,
     SecretInPayload,
     WriteRecord,
@@ -185,30 +186,36 @@ class WritePipeline:
     async def reconcile_pending(self) -> int:
         """Expire lapsed holds, and settle what a crash or a lost answer left open (W16).
 
-        A `sending` write older than `stale_sending` is taken as abandoned (`unknown`); every
-        `unknown` write is looked up; an `applied` write never read back is read back. Nothing
-        is sent. Returns how many writes were looked at.
+        Every `unknown` write is looked up. A `sending` write, or an `applied` one never read
+        back, untouched for `stale_sending` was left by a crash: the first is taken as `unknown`
+        and looked up, the second is read back. Nothing is sent. Returns how many writes were
+        looked at; with none open, AFAS is not asked at all.
         """
         self._store.expire_due()
-        afas = await self._afas()
         stale = self._store.clock() - self._stale_sending
         for record in self._store.list_writes(statuses=[S.SENDING], limit=1000):
             if record.id not in self._busy and record.updated_at <= stale:
-                with contextlib.suppress(Exception):  # another process settled it meanwhile
+                with contextlib.suppress(IllegalTransition):  # another process settled it
                     self._store.mark_unknown(
                         record.id, error="still `sending` after a restart: nobody saw the answer"
                     )
         open_writes = [
             r
             for r in self._store.list_writes(statuses=[S.UNKNOWN, S.APPLIED], limit=1000)
-            if r.id not in self._busy and (r.status is S.UNKNOWN or r.read_back is None)
+            if r.id not in self._busy
+            and (r.status is S.UNKNOWN or (r.read_back is None and r.updated_at <= stale))
         ]
+        if not open_writes:
+            return 0
+        afas = await self._afas()
         for record in open_writes:
             try:
                 kind = self._kind(record.tool)
                 facts = intent_from_record(record, kind.facts_type).facts
                 async with self._busy_with(record.id):
                     await self._settler.finish(afas, record, kind, facts)
+            except IllegalTransition:
+                log.info("write %s was settled by another process meanwhile", record.id)
             except Exception:  # one bad write must not stop the others from being settled
                 log.exception("reconciling write %s failed", record.id)
         return len(open_writes)
