@@ -109,7 +109,7 @@ def _day(value: object) -> date | None:
 def _required_day(row: Row, field_id: str) -> date:
     day = _day(row.values.get(field_id))
     if day is None:
-        raise ValueError(f"a row has no {field_id}: {dict(zip(row.values, row.key, strict=False))}")
+        raise ValueError(f"the row with key {row.key} has no {field_id}; it cannot be judged")
     return day
 
 
