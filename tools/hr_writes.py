@@ -33,7 +33,7 @@ from tools.base import ToolSpec
 from tools.deps import ToolDeps
 from tools.payloads import readback_hr as rb
 from tools.payloads.employee import CurrentRows, hire_body, update_body
-from tools.payloads.employee_changes import compare, current_values
+from tools.payloads.employee_changes import INPUT_FIELDS, compare, current_values
 from tools.payloads.leave import leave_body
 from tools.payloads.lookups import day, employee_row, resolve_period_table, salary_kind, text
 from tools.payloads.writing import (
@@ -43,6 +43,7 @@ from tools.payloads.writing import (
     InputPart,
     SourceConfidence,
     WriteInput,
+    checked_house_number,
     submit,
 )
 
@@ -162,7 +163,7 @@ async def onboard_employee(deps: ToolDeps, args: OnboardEmployeeInput) -> WriteR
         function_id=args.function_id.strip(),
         org_unit=args.org_unit.strip(),
         person_match=match,
-        person_id=args.existing_person_id,
+        person_id=text(args.existing_person_id),
         first_name=args.first_name.strip(),
         last_name=args.last_name.strip(),
         initials=text(args.initials),
@@ -232,23 +233,6 @@ class EmployeeChanges(InputPart):
     contract_end: dt.date | None = Field(None, description="New last day of the current contract.")
 
 
-_CHANGE_FIELDS: dict[str, EmployeeField] = {
-    "email": EmployeeField.EMAIL,
-    "phone": EmployeeField.PHONE,
-    "mobile": EmployeeField.MOBILE,
-    "street": EmployeeField.STREET,
-    "house_number": EmployeeField.HOUSE_NUMBER,
-    "house_number_addition": EmployeeField.HOUSE_NUMBER_ADDITION,
-    "postal_code": EmployeeField.POSTAL_CODE,
-    "city": EmployeeField.CITY,
-    "country": EmployeeField.COUNTRY,
-    "function_id": EmployeeField.FUNCTION,
-    "org_unit": EmployeeField.ORG_UNIT,
-    "hours_per_week": EmployeeField.HOURS_PER_WEEK,
-    "salary": EmployeeField.SALARY,
-    "period_table": EmployeeField.PERIOD_TABLE,
-    "contract_end": EmployeeField.CONTRACT_END,
-}
 Clearable = Literal["email", "phone", "mobile", "house_number_addition"]
 
 
@@ -280,8 +264,10 @@ async def _asked(
     """The agent's changes as field values; a period table code resolved to its number."""
     asked: dict[EmployeeField, FieldValue] = {}
     code = None
+    if args.changes.house_number is not None:
+        checked_house_number(args.changes.house_number, field="changes.house_number")
     for name, value in args.changes.model_dump(exclude_none=True).items():
-        asked[_CHANGE_FIELDS[name]] = value.strip() if isinstance(value, str) else value
+        asked[INPUT_FIELDS[name]] = value.strip() if isinstance(value, str) else value
     given = args.changes.period_table
     if given is not None:
         table = await resolve_period_table(deps, employer_id, given)
@@ -309,7 +295,7 @@ async def update_employee(deps: ToolDeps, args: UpdateEmployeeInput) -> WriteRes
     employer_id = text(row["EmployerId"]) or ""
     current = current_values(row)
     asked, code = await _asked(deps, args, employer_id)
-    found = compare(asked, {_CHANGE_FIELDS[name] for name in args.clear}, current)
+    found = compare(asked, {INPUT_FIELDS[name] for name in args.clear}, current)
     if found.empty:
         already = "; ".join(found.unchanged) or "no fields were named"
         raise InvalidToolInput(
@@ -343,10 +329,12 @@ async def update_employee(deps: ToolDeps, args: UpdateEmployeeInput) -> WriteRes
     try:
         body = update_body(facts, rows=rows)
     except ValueError as error:
+        # AFAS holds too little to build the rows on: no address to change part of, or no
+        # contract in force whose end could move.
         raise InvalidToolInput(
-            f"cannot build the update: {error}",
-            hint="Give the whole address (street, house_number, postal_code, city, country) "
-            "when AFAS holds none yet",
+            f"cannot build the update of employee {facts.employee_id}: {error}",
+            hint="Check the employee with get_employee; give the whole address (street, "
+            "house_number, postal_code, city, country) when AFAS holds none yet",
         ) from None
     return await submit(
         deps,

@@ -409,3 +409,24 @@ async def test_onboard_employee_is_held_for_a_person_with_a_review_url(
     assert held["review_url"].endswith(f"/writes/{held['write_id']}")
     assert held["payload"] is None and held["afas_key"] is None
     assert update_calls(sim) == []
+
+
+async def test_W16_a_hire_whose_answer_was_lost_is_found_by_its_bsn_and_never_sent_twice(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """AFAS stores the hire and the connection drops before its answer (W16)."""
+    settings = settings_for(sim, tmp_path)
+    async with connect(product(settings)) as client:
+        held = await call(client, "onboard_employee", hire(sim))
+    sim.faults.add("POST", "/connectors/KnEmployee*", "drop_after_apply", times=1)
+    decided = await approve(settings, held["write_id"])
+    assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+    (record,) = writes(sim, "KnEmployee")
+    assert record.status is None  # stored, but no answer reached the product
+    async with connect(product(settings)) as client:
+        status = await call(client, "get_write_status", {"write_id": held["write_id"]})
+    (employee,) = record.rows("employees")
+    assert status["afas_key"] == {"EmId": employee["EmId"]}  # found by the lookup, not the answer
+    assert [c for c in update_calls(sim) if c.startswith("POST")] == [
+        "POST /ProfitRestServices/connectors/KnEmployee"
+    ]

@@ -200,3 +200,54 @@ async def test_W2_a_payroll_change_in_a_closed_period_is_refused_naming_it(
         text = await refused(client, "update_employee", arguments)
     assert f"payroll period {period['Year']}/{period['Period']}" in text and "is closed" in text
     assert writes(sim) == []
+
+
+async def test_W8_a_new_house_number_with_its_addition_is_split_and_reads_back(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim)
+    person, employee_id = found["person"], found["employee"]["EmId"]
+    settings = settings_for(sim, tmp_path)
+    typed = f"{person['HmNr'] + 1}B"
+    async with connect(product(settings)) as client:
+        held = await call(
+            client,
+            "update_employee",
+            {"employee_id": employee_id, "changes": {"house_number": typed}},
+        )
+        bad = await refused(
+            client,
+            "update_employee",
+            {"employee_id": employee_id, "changes": {"house_number": "B"}},
+        )
+    assert "`changes.house_number`" in bad
+    decided = await approve(settings, held["write_id"])
+    assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+    (record,) = writes(sim, "KnEmployee")
+    (sent,) = objects(record.request, "KnBasicAddressAdr")
+    assert (sent["Fields"]["HmNr"], sent["Fields"]["HmAd"]) == (person["HmNr"] + 1, "B")
+    assert sent["Fields"]["Ad"] == person["Ad"]  # the rest of the address as AFAS holds it
+    stored = sim.tenant.get("persons", person["BcCo"])
+    assert stored is not None and (stored["HmNr"], stored["HmAd"]) == (person["HmNr"] + 1, "B")
+
+
+async def test_W16_an_update_whose_answer_was_lost_is_found_by_its_new_values(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    found = active_employee(sim, employer="02")
+    settings = settings_for(sim, tmp_path)
+    arguments = {
+        "employee_id": found["employee"]["EmId"],
+        "changes": {"salary": "4999.50", "email": "nieuw.adres@example.nl"},
+        "effective_date": open_start(sim, "02", 5).isoformat(),
+    }
+    async with connect(product(settings)) as client:
+        held = await call(client, "update_employee", arguments)
+    sim.faults.add("PUT", "/connectors/KnEmployee*", "drop_after_apply", times=1)
+    decided = await approve(settings, held["write_id"])
+    assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+    (record,) = writes(sim, "KnEmployee")
+    assert record.status is None
+    assert [c for c in update_calls(sim) if c.startswith("PUT")] == [
+        "PUT /ProfitRestServices/connectors/KnEmployee"
+    ]

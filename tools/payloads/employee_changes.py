@@ -18,6 +18,25 @@ from policies.values import same_value, split_house_number
 from server.afas.models import Row
 from tools.payloads.lookups import day, decimal, text
 
+# update_employee's argument names -> the fields they change.
+INPUT_FIELDS: Mapping[str, EmployeeField] = {
+    "email": EmployeeField.EMAIL,
+    "phone": EmployeeField.PHONE,
+    "mobile": EmployeeField.MOBILE,
+    "street": EmployeeField.STREET,
+    "house_number": EmployeeField.HOUSE_NUMBER,
+    "house_number_addition": EmployeeField.HOUSE_NUMBER_ADDITION,
+    "postal_code": EmployeeField.POSTAL_CODE,
+    "city": EmployeeField.CITY,
+    "country": EmployeeField.COUNTRY,
+    "function_id": EmployeeField.FUNCTION,
+    "org_unit": EmployeeField.ORG_UNIT,
+    "hours_per_week": EmployeeField.HOURS_PER_WEEK,
+    "salary": EmployeeField.SALARY,
+    "period_table": EmployeeField.PERIOD_TABLE,
+    "contract_end": EmployeeField.CONTRACT_END,
+}
+
 # Where each field's current value is in the AfasMcp_Employees row.
 COLUMNS: Mapping[EmployeeField, str] = {
     EmployeeField.EMAIL: "Mail",

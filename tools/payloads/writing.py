@@ -113,14 +113,7 @@ class AddressInput(InputPart):
         Raises:
             InvalidToolInput: the house number has no number to split off.
         """
-        try:
-            split_house_number(self.house_number)
-        except ValueError as error:
-            raise InvalidToolInput(
-                f"`{field}.house_number`: {error}",
-                hint="Pass the house number as written on the address, starting with its "
-                "number, e.g. '12A' or '12 bis'",
-            ) from None
+        checked_house_number(self.house_number, field=f"{field}.house_number")
         return Address(
             street=self.street.strip(),
             house_number=self.house_number.strip(),
@@ -128,6 +121,23 @@ class AddressInput(InputPart):
             city=self.city.strip(),
             country=self.country,
         )
+
+
+def checked_house_number(text: str, *, field: str) -> str:
+    """The house number as typed, once it is known to start with a number (W8 splits it).
+
+    Raises:
+        InvalidToolInput: there is no number to split off.
+    """
+    try:
+        split_house_number(text)
+    except ValueError as error:
+        raise InvalidToolInput(
+            f"`{field}`: {error}",
+            hint="Pass the house number as written on the address, starting with its number, "
+            "e.g. '12A' or '12 bis'",
+        ) from None
+    return text.strip()
 
 
 async def submit(
