@@ -198,7 +198,9 @@ async def test_W16_a_lost_answer_is_found_by_its_voucher_number_and_never_sent_t
     voucher = record.request["FiEntryPar"]["Element"]["Objects"][0]["FiEntries"]["Element"][0][
         "Fields"
     ]["BpNr"]
-    assert len(stored_lines(sim, voucher)) == 3
+    lines = stored_lines(sim, voucher)
+    assert len(lines) == 3
+    assert first["afas_key"] == {"UnId": "1", "EnNo": str(lines[0]["EnNo"])}
     assert [c for c in update_calls(sim) if c.startswith("POST")] == [
         "POST /ProfitRestServices/connectors/FiEntries"
     ]

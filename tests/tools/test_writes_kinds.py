@@ -147,6 +147,7 @@ def test_journal_lines_read_back_as_a_set_and_debtor_lines_without_their_account
     }
     (located,) = readback_work.journal_locate(ENTRY, body)
     assert located.match == {"UnitId": 1, "JournalId": "10", "VoucherNo": reference(ENTRY)}
+    assert located.keys == {"UnId": "UnitId", "EnNo": "EntryNo"}
 
 
 def test_the_same_request_gets_the_same_reference_and_another_one_another() -> None:

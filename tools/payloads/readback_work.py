@@ -1,7 +1,8 @@
 """What must read back after a journal entry, a new relation, hours or a dossier item.
 
 - Journal entry: every line in `Profit_Transactions` (by administration and entry number; after a
-  lost answer by the voucher number the product stamped on every line), compared as an unordered
+  lost answer by the voucher number the product stamped on every line, which also gives back the
+  entry number), compared as an unordered
   set of account, debit, credit, VAT code and date. A debtor or creditor line shows its
   collective account there, not the relation's number, so those lines are compared by amounts.
 - Debtor / creditor: `Profit_Debtor` / `Profit_Creditor` by number; name, IBAN, KvK number.
@@ -96,6 +97,9 @@ def journal_locate(facts: JournalEntryFacts, body: Mapping[str, Any]) -> Sequenc
                 "VoucherNo": voucher,
             },
             rows=_journal_rows(facts, voucher),
+            # Every line of one entry carries its number; two entries with this voucher would
+            # carry two numbers, and the write stays unknown rather than being taken for either.
+            keys={"UnId": "UnitId", "EnNo": "EntryNo"},
         ),
     )
 
