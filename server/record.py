@@ -98,24 +98,36 @@ def _calls_file(path: Path) -> tuple[list[Read], list[Write]]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise Refused(f"cannot read the calls file {path}: {exc}") from None
-    reads = [
-        Read(
-            connector=str(item["connector"]),
-            filters=tuple(parse_filter(str(f)) for f in item.get("filter", [])),
-            take=int(item.get("take", 5)),
-            key=tuple(str(k) for k in item.get("key", [])),
-        )
-        for item in document.get("read", [])
-    ]
-    writes = []
-    for item in document.get("write", []):
-        method = str(item.get("method", "POST")).upper()
-        if method not in ("POST", "PUT"):
-            raise Refused(
-                f"write to {item.get('connector')}: method must be POST or PUT, not {method}"
+    try:
+        reads = [
+            Read(
+                connector=str(item["connector"]),
+                filters=tuple(parse_filter(str(f)) for f in item.get("filter", [])),
+                take=_take(item.get("take", 5)),
+                key=tuple(str(k) for k in item.get("key", [])),
             )
-        writes.append(Write(str(item["connector"]), method, _body(item, path.parent)))
+            for item in document.get("read", [])
+        ]
+        writes = []
+        for item in document.get("write", []):
+            method = str(item.get("method", "POST")).upper()
+            if method not in ("POST", "PUT"):
+                raise Refused(
+                    f"write to {item.get('connector')}: method must be POST or PUT, not {method}"
+                )
+            writes.append(Write(str(item["connector"]), method, _body(item, path.parent)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Refused(f"the calls file {path} is not as documented ({exc!r})") from None
     return reads, writes
+
+
+def _take(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Refused(f"take must be a number of rows, not {value!r}")
+    take = int(value)
+    if not 1 <= take <= 998:
+        raise Refused(f"take must be between 1 and 998 rows, not {take}")
+    return take
 
 
 def _body(item: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -287,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
     if args.connector:
         filters = tuple(parse_filter(text) for text in args.filter)
         keys = tuple(k for item in args.key for k in item.split(",") if k)
-        reads.append(Read(args.connector, filters, args.take, keys))
+        reads.append(Read(args.connector, filters, _take(args.take), keys))
     elif args.filter or args.key:
         raise Refused("--filter and --key go with --connector")
     if args.calls is not None:

@@ -352,6 +352,7 @@ def test_the_oauth_token_call_and_its_secrets_are_never_recorded(
 ) -> None:
     out = tmp_path / "oauth.json"
     env = {
+        "AFAS_MCP_CASSETTE_SALT": SALT,
         "AFAS_TOKEN": "",
         "AFAS_OAUTH_CLIENT_ID": sim.oauth_client_id,
         "AFAS_OAUTH_CLIENT_SECRET": sim.oauth_client_secret,
@@ -374,3 +375,16 @@ def test_the_oauth_token_call_and_its_secrets_are_never_recorded(
     text = out.read_text()
     assert "oauth" not in text.lower() and sim.oauth_client_secret not in text
     assert "access_token" not in text and "Bearer" not in text
+
+
+def test_a_calls_file_that_is_not_as_documented_is_refused_before_any_call(
+    sim: SimulatorHandle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = tmp_path / "calls.toml"
+    calls.write_text('[[read]]\nfilter = ["City = Utrecht"]\n')  # no connector
+    sim.request_log.clear()
+    out = tmp_path / "x.json"
+    code = run_record(sim, ["--environment-type", "test", "--calls", str(calls), "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "not as documented" in capsys.readouterr().err
+    assert sim.request_log.entries == []
