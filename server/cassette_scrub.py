@@ -54,6 +54,7 @@ _PATTERNS = re.compile(
 )
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILTER_LISTS = ("filterfieldids", "filtervalues", "operatortypes")
+_STRUCTURE = frozenset({"skip", "take", "orderbyfieldids"})
 _NO_VALUE = ("8", "9")  # "is empty" and "is not empty" carry a placeholder, not a value
 _MIN_LEARNED = 4  # shorter values (a house number, "Jan") are replaced only in their own field
 SECRET = "[scrubbed secret]"  # noqa: S105  # what a credential is replaced with, not one
@@ -361,7 +362,9 @@ class Scrubber:
         out = []
         for name, value in pairs:
             lowered = name.lower()
-            if lowered in _FILTER_LISTS and lists is not None:
+            if lowered in _STRUCTURE:
+                pass  # counts and field ids: never personal, and the client must send them again
+            elif lowered in _FILTER_LISTS and lists is not None:
                 value = lists[lowered]
             elif lowered == "filterjson":
                 value = self._filterjson(value, connector, collect=False)
@@ -398,9 +401,9 @@ class Scrubber:
             ]
             scrubbed.append(",".join(items))
         return {
-            "filterfieldids": self.text(lowered["filterfieldids"]),
+            "filterfieldids": lowered["filterfieldids"],
             "filtervalues": ";".join(scrubbed),
-            "operatortypes": self.text(lowered.get("operatortypes", "")),
+            "operatortypes": lowered.get("operatortypes", ""),
         }
 
     def _filter_value(

@@ -229,6 +229,14 @@ def test_a_value_learned_in_one_call_is_replaced_in_free_text_messages_and_paths
     assert "100001" not in message and "Hoekstra" not in message and fake_id in message
 
 
+def test_skip_take_and_field_ids_stay_even_when_a_learned_code_has_the_same_digits() -> None:
+    uri = f"{BASE}/connectors/Profit_Debtor?skip=10000&take=21&orderbyfieldids=DebtorId"
+    _, (item,) = scrub_all([call(uri, {"rows": [{"DebtorId": "10000"}, {"DebtorId": "21"}]})])
+    params = dict(parse_qsl(urlsplit(item["request"]["uri"]).query))
+    assert params == {"skip": "10000", "take": "21", "orderbyfieldids": "DebtorId"}
+    assert body(item)["rows"][0]["DebtorId"] != "10000"
+
+
 def test_bsn_iban_and_email_are_found_by_pattern_in_fields_nobody_classified() -> None:
     rows = {"rows": [{"Remark": "BSN 123456782, IBAN NL91ABNA0417164300, mail jan@x.example"}]}
     _, (item,) = scrub_all([call(f"{BASE}/connectors/Custom_Notes?skip=0&take=1", rows)])
