@@ -134,6 +134,10 @@ async def test_W14_an_emptied_addition_afas_keeps_as_an_empty_string_is_caught_a
     (record,) = writes(sim, "KnEmployee")
     (sent,) = objects(record.request, "KnBasicAddressAdr")
     assert (sent["Fields"]["HmNr"], sent["Fields"]["HmAd"]) == (int(new_number), "")
+    (logged,) = [e for e in sim.profit_log.entries if e.method == "PUT"]
+    assert logged.status == 201  # AFAS's own log: a success
+    if sim.quirks.is_on("W14_log_shows_request_not_stored"):
+        assert logged.stored is None  # ... and nothing about what was stored
     if sim.quirks.is_on("W13_empty_string_stored"):
         assert decided.status is WriteStatus.DRIFT and decided.read_back == "drift"
         async with connect(product(settings)) as client:
