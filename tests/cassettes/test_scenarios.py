@@ -185,17 +185,15 @@ def scenario(
         assert_all_played(cassette)
 
 
-async def call(server: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    async with Client(server) as client:
-        result = await client.call_tool(tool, arguments)
+async def call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
     assert not result.is_error, result.content[0].text
     content: dict[str, Any] = result.structured_content
     return content
 
 
-async def refusal(server: Any, tool: str, arguments: dict[str, Any]) -> str:
-    async with Client(server) as client:
-        result = await client.call_tool(tool, arguments)
+async def refusal(client: Client, tool: str, arguments: dict[str, Any]) -> str:
+    result = await client.call_tool(tool, arguments)
     assert result.is_error, result.structured_content
     text: str = result.content[0].text
     return text
@@ -256,7 +254,8 @@ async def test_get_employee_of_a_terminated_employee_reads_wage_tax_number_from_
     scenario: Scenario,
 ) -> None:
     truth = scenario.remember("expected", terminated_employee)
-    got = await call(scenario.server, "get_employee", {"employee_id": truth["employee_id"]})
+    async with Client(scenario.server) as client:
+        got = await call(client, "get_employee", {"employee_id": truth["employee_id"]})
     assert (got["status"], got["active"]) == ("terminated", False)
     assert got["payroll"]["wage_tax_number"] == truth["wage_tax_number"]
     assert got["payroll"]["wage_tax_number_source"] == "fiscal_connector"  # R1
@@ -266,25 +265,23 @@ async def test_get_employee_of_a_terminated_employee_reads_wage_tax_number_from_
 async def test_search_debtors_pages_through_every_match_once(scenario: Scenario) -> None:
     expected = scenario.remember("expected", debtors_named("en"))
     arguments: dict[str, Any] = {"name": "en", "limit": 3}
-    page = await call(scenario.server, "search_debtors", arguments)
-    found, pages = [d["debtor_id"] for d in page["debtors"]], 1
-    while page["next_cursor"] is not None:
-        page = await call(
-            scenario.server, "search_debtors", arguments | {"cursor": page["next_cursor"]}
-        )
-        found += [d["debtor_id"] for d in page["debtors"]]
-        pages += 1
+    async with Client(scenario.server) as client:  # one session: AFAS is verified once
+        page = await call(client, "search_debtors", arguments)
+        found, pages = [d["debtor_id"] for d in page["debtors"]], 1
+        while page["next_cursor"] is not None:
+            more = arguments | {"cursor": page["next_cursor"]}
+            page = await call(client, "search_debtors", more)
+            found += [d["debtor_id"] for d in page["debtors"]]
+            pages += 1
     assert pages >= 2
     assert found == expected
 
 
 async def test_list_open_payroll_periods_lists_only_the_open_ones(scenario: Scenario) -> None:
     expected = scenario.remember("expected", open_periods_of("01", NOW.year))
-    got = await call(
-        scenario.server,
-        "list_open_payroll_periods",
-        {"employer_id": "01", "year": NOW.year, "limit": 100},
-    )
+    arguments = {"employer_id": "01", "year": NOW.year, "limit": 100}
+    async with Client(scenario.server) as client:
+        got = await call(client, "list_open_payroll_periods", arguments)
     assert [[p["period_table_id"], p["year"], p["period"]] for p in got["periods"]] == expected
     assert not any(p["closed"] for p in got["periods"])
     assert got["next_cursor"] is None
@@ -298,9 +295,9 @@ async def test_query_connector_with_an_or_filter_returns_rows_of_either_group(
         [{"field": "DebtorId", "op": "equals", "value": first}],
         [{"field": "DebtorId", "op": "equals", "value": second}],
     ]
-    got = await call(
-        scenario.server, "query_connector", {"connector_id": "Profit_Debtor", "filters": filters}
-    )
+    async with Client(scenario.server) as client:
+        arguments = {"connector_id": "Profit_Debtor", "filters": filters}
+        got = await call(client, "query_connector", arguments)
     assert [row["DebtorId"] for row in got["rows"]] == [first, second]
     (read,) = [p for p in scenario.requested_paths() if p.endswith("/connectors/Profit_Debtor")]
     assert read
@@ -309,14 +306,12 @@ async def test_query_connector_with_an_or_filter_returns_rows_of_either_group(
 async def test_query_connector_refuses_an_unknown_filter_field_without_reading_rows(
     scenario: Scenario,
 ) -> None:
-    text = await refusal(
-        scenario.server,
-        "query_connector",
-        {
-            "connector_id": "Profit_Debtor",
-            "filters": [{"field": "DebtorNaam", "op": "equals", "value": "Jansen"}],
-        },
-    )
+    arguments = {
+        "connector_id": "Profit_Debtor",
+        "filters": [{"field": "DebtorNaam", "op": "equals", "value": "Jansen"}],
+    }
+    async with Client(scenario.server) as client:
+        text = await refusal(client, "query_connector", arguments)
     assert "DebtorNaam" in text and "DebtorName" in text  # refused, with the likely field
     assert not [p for p in scenario.requested_paths() if "/connectors/" in p]
 
