@@ -185,7 +185,8 @@ def test_the_environment_number_is_in_no_cassette_byte(
     text = cassette_text(recorded)
     number = sim.environment_id
     assert sim.environment_name not in text
-    # As a number of its own: five digits may occur inside a longer fake number by chance.
+    # As a number of its own: five digits also occur inside longer numbers (amounts, fake
+    # codes) by chance, and those are not the environment number.
     assert not re.search(rf"(?<!\d){number}(?!\d)", text)
     fake = stored(recorded["out"] / "employee.json")["metadata"]["environment"]["id"]
     assert fake != number and f"T{fake}AA" in text
