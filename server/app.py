@@ -41,7 +41,7 @@ import policies
 from server import __version__
 from server.afas import errors
 from server.config import Settings
-from server.outcomes import AFAS_ERRORS, NEXT_STEP, ToolOutcomeError, UnknownRecord
+from server.outcomes import NEXT_STEP, ToolOutcomeError, UnknownRecord, afas_outcome
 from tools import connectors, resolve_toolsets
 from tools.base import ToolSpec
 from tools.deps import CLIENT_NAME, open_deps
@@ -92,7 +92,7 @@ def _known_error_text(exc: BaseException) -> str | None:
 
 
 def _afas_text(exc: errors.AfasError) -> str:
-    kind, meaning = next((k, m) for t, k, m in AFAS_ERRORS if isinstance(exc, t))
+    kind, meaning = afas_outcome(exc)
     parts = [_sentence(meaning), "Details: " + _sentence(str(exc))]
     if isinstance(exc, errors.AfasUnknownField) and exc.suggestions:
         parts.append(f"Did you mean {' or '.join(exc.suggestions)}?")

@@ -128,9 +128,11 @@ class ToolConfigurationError(ToolOutcomeError):
     kind = "terminal"
 
 
-# AFAS client errors, most specific first: (class, kind, what it means for the agent). In the
-# agent's text the error's own message follows; it names the connector and carries AFAS's
-# message and log reference (server.app.to_tool_error).
+# AFAS client errors: (class, kind, what it means for the agent). Every class in
+# `server.afas.errors` has its own entry, chosen on purpose (a test fails when a new class has
+# none), and a subclass comes before its base, so the first `isinstance` match is the most
+# specific. In the agent's text the error's own message follows; it names the connector and
+# carries AFAS's message and log reference (server.app.to_tool_error).
 AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
     (
         errors.AfasEnvironmentMismatch,
@@ -145,6 +147,9 @@ AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
         "The write was sent but AFAS did not answer: it may or may not have been applied. Do NOT "
         "send it again; look the record up (or ask get_write_status) to find out",
     ),
+    (errors.AfasTimeout, "retry_later", "AFAS could not be reached in time (it may be busy)"),
+    (errors.AfasConnectionError, "retry_later", "AFAS could not be reached"),
+    (errors.AfasTransportError, "retry_later", "No usable answer came back from AFAS"),
     (
         errors.AfasAuthError,
         "terminal",
@@ -157,8 +162,13 @@ AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
         "AFAS refused access: the connector is not linked to this server's App Connector, or an "
         "IP restriction applies; an AFAS administrator must link it",
     ),
+    (
+        errors.AfasNotFound,
+        "terminal",
+        "AFAS answered 404 for the address itself (a wrong base URL or connector id), which "
+        "says nothing about whether a record exists; an operator must check the configuration",
+    ),
     (errors.AfasUnavailable, "retry_later", "AFAS is in maintenance or out of capacity"),
-    (errors.AfasConnectionError, "retry_later", "AFAS could not be reached"),
     (errors.AfasTransientError, "retry_later", "AFAS refused the request for a passing reason"),
     (
         errors.AfasConnectorBlocked,
@@ -178,12 +188,25 @@ AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
         "AFAS refused the request on its content; change what AFAS's message names, or, if it "
         "names nothing you sent, tell the user with the log reference",
     ),
+    (
+        errors.AfasServerError,
+        "terminal",
+        "AFAS failed with a server error it did not explain; an AFAS administrator can look it "
+        "up in the environment log",
+    ),
+    (errors.AfasHTTPError, "terminal", "AFAS answered with an error status"),
     (errors.AfasUnknownField, "fix_input", "A field id does not exist in this connector"),
     (errors.AfasInvalidFilter, "fix_input", "A filter cannot match the field it is on"),
     (
         errors.AfasQueryTooLong,
         "fix_input",
         "The query is too long for AFAS (2049 characters); use fewer or shorter filter values",
+    ),
+    (
+        errors.AfasRequestRefused,
+        "fix_input",
+        "The request was refused before anything reached AFAS, because of an argument (for "
+        "example a cursor from another search); change what the details name",
     ),
     (
         errors.AfasFilterIgnored,
@@ -208,6 +231,22 @@ AFAS_ERRORS: tuple[tuple[type[errors.AfasError], OutcomeKind, str], ...] = (
         "terminal",
         "AFAS returned fewer rows than this dataset always has; the answer cannot be trusted",
     ),
+    (
+        errors.AfasValueError,
+        "terminal",
+        "AFAS returned a value that does not fit the connector's own description of the field; "
+        "the answer cannot be trusted",
+    ),
+    (
+        errors.AfasUnexpectedResponse,
+        "terminal",
+        "AFAS's answer is not in the documented shape; it cannot be trusted",
+    ),
     (errors.AfasResponseError, "terminal", "AFAS's answer cannot be trusted"),
     (errors.AfasError, "terminal", "The AFAS request failed"),
 )
+
+
+def afas_outcome(exc: errors.AfasError) -> tuple[OutcomeKind, str]:
+    """The kind of an AFAS client error and what it means for the agent (its first match)."""
+    return next((kind, meaning) for cls, kind, meaning in AFAS_ERRORS if isinstance(exc, cls))

@@ -7,6 +7,7 @@ import pytest
 from server.afas import errors
 from server.app import to_tool_error
 from server.outcomes import (
+    AFAS_ERRORS,
     AfasUnavailableForTools,
     InvalidToolInput,
     ToolConfigurationError,
@@ -143,3 +144,35 @@ def test_an_unknown_exception_gets_a_reference_and_no_detail(
     assert "Internal error in afas-mcp (reference " in text
     assert TERMINAL in text
     assert "some_tool" in caplog.records[-1].getMessage()
+
+
+def test_a_foreign_cursor_refused_before_sending_is_fix_your_input() -> None:
+    # What `fetch_page` raises for a cursor of another search: the base AfasRequestRefused.
+    refused = errors.AfasRequestRefused(
+        "the cursor belongs to another query; start again without a cursor",
+        connector="Profit_Debtor",
+    )
+    text = str(to_tool_error(refused, tool="query_connector"))
+    assert "refused before anything reached AFAS" in text
+    assert "start again without a cursor" in text
+    assert text.endswith(FIX)
+
+
+def _error_classes() -> list[type[errors.AfasError]]:
+    found = [getattr(errors, name) for name in errors.__all__]
+    return [c for c in found if isinstance(c, type) and issubclass(c, errors.AfasError)]
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: c.__name__)
+def test_every_afas_error_class_has_a_kind_of_its_own(cls: type[errors.AfasError]) -> None:
+    # Inheriting a base's kind by accident is how a refused cursor became 'terminal': a new
+    # class in server.afas.errors must be given its kind on purpose.
+    assert cls in {listed for listed, _, _ in AFAS_ERRORS}, f"add {cls.__name__} to AFAS_ERRORS"
+
+
+def test_every_afas_error_class_is_listed_before_its_bases() -> None:
+    order = [listed for listed, _, _ in AFAS_ERRORS]
+    for index, cls in enumerate(order):
+        bases = [earlier for earlier in order[:index] if issubclass(cls, earlier)]
+        assert not bases, f"{cls.__name__} comes after its base {bases[0].__name__}: unreachable"
+    assert len(order) == len(set(order))
