@@ -3,8 +3,12 @@
 The server opens one `ToolDeps` per lifespan with `open_deps(settings)`. Startup checks the AFAS
 connection and the pinned environment, but a failure there does not stop the server: the gate
 stays closed, every AFAS-backed tool answers with the reason, and the next call after
-`retry_interval` seconds tries again, so the server recovers when AFAS is back. An environment
-mismatch is the exception: the gate stays shut until a restart (R10).
+`retry_interval` seconds tries again, so the server recovers when AFAS is back. What the agent is
+told depends on the failure: AFAS down or throttling is "try again later"; credentials AFAS
+refuses (401, 403: revoked token, unlinked App Connector, IP restriction) are a configuration
+problem an operator must fix, so they are terminal although the gate still looks again (a
+relinked connector works without a restart). An environment mismatch shuts the gate until a
+restart (R10).
 
 With `AFAS_MCP_WRITES=true` the store (`AFAS_MCP_DATABASE`) is opened with the live secrets
 registered for scrubbing, the pipeline is built with every toolset's `WRITE_KINDS`, and a
@@ -33,7 +37,12 @@ from typing import TYPE_CHECKING
 import anyio
 
 from server.afas.client import AfasClient
-from server.afas.errors import AfasEnvironmentMismatch, AfasError
+from server.afas.errors import (
+    AfasAuthError,
+    AfasEnvironmentMismatch,
+    AfasError,
+    AfasPermissionError,
+)
 from server.afas.values import AMSTERDAM
 from server.outcomes import AfasUnavailableForTools, ToolConfigurationError, ToolOutcomeError
 from server.pipeline import WritePipeline
@@ -51,6 +60,10 @@ CLIENT_NAME: ContextVar[str | None] = ContextVar("afas_mcp_client_name", default
 """The MCP client's name (`clientInfo.name`) during one tool call; set by `server/app.py`."""
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._@+-]+")
+
+
+# Failures no wait will cure: a revoked token, a user who lost rights, an IP restriction (R11).
+_REFUSED_CREDENTIALS = (AfasAuthError, AfasPermissionError)
 
 
 def amsterdam_now() -> datetime:
@@ -107,6 +120,14 @@ class AfasGate:
             log.error(
                 "AFAS environment mismatch; every AFAS tool is refused until a restart: %s", exc
             )
+        except _REFUSED_CREDENTIALS as exc:
+            self._failure = exc
+            log.error(
+                "AFAS at %s refuses this server's credentials; an operator must renew or relink "
+                "them (`afas-mcp check` verifies): %s",
+                self._where(),
+                exc,
+            )
         except AfasError as exc:
             self._failure = exc
             log.error(
@@ -123,8 +144,9 @@ class AfasGate:
         """The verified client.
 
         Raises:
-            ToolConfigurationError: AFAS reports another environment than the pinned one.
-            AfasUnavailableForTools: AFAS could not be reached or refused the credentials.
+            ToolConfigurationError: AFAS reports another environment than the pinned one, or
+                refuses the credentials (terminal: an operator must act).
+            AfasUnavailableForTools: AFAS could not be reached or is throttling.
         """
         async with self._lock:
             if self._due():
@@ -135,6 +157,14 @@ class AfasGate:
                 f"({self._mismatch}); every AFAS call is refused so no other company's data is "
                 "read or changed",
                 hint="An operator must fix AFAS_ENVIRONMENT_ID or the token and restart the server",
+            )
+        if isinstance(self._failure, _REFUSED_CREDENTIALS):
+            raise ToolConfigurationError(
+                f"AFAS refuses this server's credentials, so no AFAS tool can work: "
+                f"{self._failure} (AFAS at {self._where()})",
+                hint="An operator must renew the token or OAuth client (AFAS_TOKEN, "
+                "AFAS_OAUTH_CLIENT_ID/SECRET) or relink the App Connector in AFAS; "
+                "`afas-mcp check` verifies them",
             )
         if self._failure is not None:
             raise AfasUnavailableForTools(

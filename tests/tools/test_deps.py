@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from server.afas.errors import AfasConnectionError, AfasEnvironmentMismatch
+from server.afas.errors import (
+    AfasAuthError,
+    AfasConnectionError,
+    AfasEnvironmentMismatch,
+    AfasError,
+    AfasPermissionError,
+)
 from server.outcomes import AfasUnavailableForTools, ToolConfigurationError
 from tools.deps import AfasGate
 
@@ -95,3 +101,34 @@ async def test_the_pin_is_confirmed_again_after_the_reverify_interval() -> None:
     clock.now += 900
     with pytest.raises(ToolConfigurationError):
         await gate.client()
+
+
+def revoked() -> AfasAuthError:
+    return AfasAuthError(
+        "AFAS refused the token: it was revoked or the issuing user lost rights. Not retried; "
+        "fix AFAS_TOKEN (or the OAuth client) and run `afas-mcp check`",
+        status_code=401,
+    )
+
+
+def unlinked() -> AfasPermissionError:
+    return AfasPermissionError("IP address not allowed", status_code=403)
+
+
+@pytest.mark.parametrize("refusal", [revoked(), unlinked()], ids=["401", "403"])
+async def test_credentials_refused_at_start_up_are_a_configuration_problem_not_try_later(
+    refusal: AfasError,
+) -> None:
+    clock = Clock()
+    client = FakeClient(refusal, None)
+    gate = AfasGate(client, retry_interval=5, monotonic=clock)  # type: ignore[arg-type]
+    assert not await gate.check()
+    with pytest.raises(ToolConfigurationError) as caught:
+        await gate.client()
+    text = caught.value.agent_text()
+    assert caught.value.kind == "terminal"
+    assert str(refusal) in text
+    assert "renew" in text and "relink" in text and "afas-mcp check" in text
+    assert "try again later" not in text and "not available" not in text
+    clock.now += 5
+    assert await gate.client() is client  # relinked in AFAS: it works again without a restart
