@@ -77,6 +77,14 @@ class PayrollPeriod:
 
 
 @dataclass(frozen=True)
+class PeriodTable:
+    """A period table (`PtId`) and its code, as the payroll calendar of any employer names it."""
+
+    period_table_id: int
+    code: str
+
+
+@dataclass(frozen=True)
 class JobFunction:
     """A function (job) in an employer's function table."""
 
@@ -200,6 +208,8 @@ class PolicyContext:
     rules: PolicyRules
     employers: tuple[Employer, ...] | None = None
     payroll_periods: tuple[PayrollPeriod, ...] | None = None
+    """The calendar of the write's own employer only; `period_tables` knows every code."""
+    period_tables: tuple[PeriodTable, ...] | None = None
     functions: tuple[JobFunction, ...] | None = None
     person_matches: tuple[PersonCandidate, ...] | None = None
     employees: tuple[EmployeeRecord, ...] | None = None

@@ -24,6 +24,8 @@ class Lookup(enum.StrEnum):
     """All employers (werkgevers): `Profit_Employers`."""
     PAYROLL_PERIODS = "payroll_periods"
     """The payroll calendar of the employers the write touches: `AfasMcp_PayrollPeriods`."""
+    PERIOD_TABLES = "period_tables"
+    """Every period table id and code the calendar knows, across all employers (same connector)."""
     FUNCTIONS = "functions"
     """The function table of the employers the write touches: `Profit_Functions`."""
     PERSON_MATCHES = "person_matches"
@@ -56,6 +58,8 @@ MAX_TTL_SECONDS: Mapping[Lookup, int] = MappingProxyType(
         Lookup.EMPLOYERS: 86_400,
         # W2: bureaus open and close periods mid-day around payroll runs.
         Lookup.PAYROLL_PERIODS: 3_600,
+        # Which codes exist is configuration, not the state of a period.
+        Lookup.PERIOD_TABLES: 86_400,
         Lookup.FUNCTIONS: 86_400,
         # A person created a minute ago must block the next duplicate (W4).
         Lookup.PERSON_MATCHES: 0,

@@ -28,7 +28,7 @@ from policies.base import (
     listing,
     policy,
 )
-from policies.context import PayrollPeriod, PolicyContext
+from policies.context import PayrollPeriod, PeriodTable, PolicyContext
 from policies.envelope import find_elements, iter_elements
 from policies.facts import EmployeeField, EmployeeUpdateFacts, HireFacts, WriteTool
 from policies.lookups import Lookup
@@ -83,9 +83,33 @@ def payroll_target(intent: WriteIntent) -> PayrollTarget | None:
     )
 
 
-def _table_label(periods: tuple[PayrollPeriod, ...], table_id: int) -> str:
-    codes = sorted({p.period_table_code for p in periods if p.period_table_id == table_id})
-    return f"{table_id} ({'/'.join(codes)})" if codes else str(table_id)
+def _table_label(tables: tuple[PeriodTable, ...], table_id: int) -> str:
+    """A table as the agent knows it, with the id AFAS stores: VIERWEKEN (6); 99 when unknown."""
+    codes = sorted({t.code for t in tables if t.period_table_id == table_id and t.code})
+    return f"{'/'.join(codes)} ({table_id})" if codes else str(table_id)
+
+
+def _employer_tables(periods: tuple[PayrollPeriod, ...], employer_id: str) -> list[int]:
+    """The period tables the employer's own calendar uses."""
+    return sorted({p.period_table_id for p in periods if p.employer_id == employer_id})
+
+
+def _codes(tables: tuple[PeriodTable, ...], table_ids: list[int]) -> str:
+    """The codes of these tables, for a hint ("MAAND, VIERWEKEN")."""
+    return listing(sorted({t.code for t in tables if t.period_table_id in table_ids and t.code}))
+
+
+def _no_table(target: PayrollTarget, what: str) -> Finding:
+    """The refusal of a check that has no period table to judge."""
+    if target.period_table_code is not None:
+        return deny(
+            f"period table code {target.period_table_code!r} names no period table, so {what}",
+            hint="Pass period_table as list_employers shows it.",
+        )
+    return deny(
+        f"no period table resolved for this write, so {what}",
+        hint="Pass period_table as list_employers shows it.",
+    )
 
 
 @policy("employer_exists", quirk="W1", tools=_EMPLOYEE_TOOLS, needs={Lookup.EMPLOYERS})
@@ -141,46 +165,57 @@ def _ptid(value: object) -> int | None:
 
 
 @policy(
-    "period_table_code_valid", quirk="W12", tools=_EMPLOYEE_TOOLS, needs={Lookup.PAYROLL_PERIODS}
+    "period_table_code_valid",
+    quirk="W12",
+    tools=_EMPLOYEE_TOOLS,
+    needs={Lookup.PAYROLL_PERIODS, Lookup.PERIOD_TABLES},
 )
 def period_table_code_valid(intent: WriteIntent, ctx: PolicyContext) -> Finding:
-    """W12: the period table code is a long form the calendar knows; PtId is a known number."""
+    """W12: the code is a long form some employer's calendar knows; PtId is a known number.
+
+    Codes are judged against every employer's calendar (`period_tables`): a code only another
+    employer uses is a real code, and whether this employer uses it is W3's question.
+    """
     target = payroll_target(intent)
     if target is None:
         return allow("the update does not touch payroll")
+    tables = ctx.require(Lookup.PERIOD_TABLES, ctx.period_tables)
     periods = ctx.require(Lookup.PAYROLL_PERIODS, ctx.payroll_periods)
-    all_codes = sorted({p.period_table_code for p in periods})
-    employer_codes = sorted(
-        {p.period_table_code for p in periods if p.employer_id == target.employer_id}
-    )
-    valid = listing(employer_codes or all_codes)
+    known_codes = sorted({t.code.upper() for t in tables if t.code})
+    own = _employer_tables(periods, target.employer_id)
+    if own:
+        valid = f"employer {target.employer_id!r} uses {_codes(tables, own)}"
+    else:
+        valid = f"the calendar knows {listing(known_codes)}"
     problems = Problems()
     code = target.period_table_code
-    if code is not None and code not in all_codes:
+    unknown_code = code is not None and code.upper() not in known_codes
+    if unknown_code:
         problems.deny(
-            f"period table code {code!r} is not one the payroll calendar knows; AFAS accepts "
-            "short codes and the payroll run ignores them",
-            hint=f"Pass the long code as list_employers shows it, one of: {valid}.",
+            f"period table code {code!r} is not one the payroll calendar knows (it knows "
+            f"{listing(known_codes)}); AFAS accepts short codes and the payroll run ignores them",
+            hint=f"Pass the full code as list_employers shows it; {valid}.",
         )
     elif code is not None and target.period_table_id is not None:
         codes_of_id = {
-            p.period_table_code for p in periods if p.period_table_id == target.period_table_id
+            t.code.upper() for t in tables if t.period_table_id == target.period_table_id
         }
-        if code not in codes_of_id:
+        if code.upper() not in codes_of_id:
             problems.deny(
                 f"code {code!r} does not name period table "
-                f"{_table_label(periods, target.period_table_id)}",
-                hint=f"Pass one period table only; the employer's codes are: {valid}.",
+                f"{_table_label(tables, target.period_table_id)}",
+                hint=f"Pass one period table only; {valid}.",
             )
     if target.period_table_id is None:
-        problems.deny(
-            "no period table resolved for this write",
-            hint=f"Pass period_table_code, one of: {valid}.",
-        )
-    elif target.period_table_id not in {p.period_table_id for p in periods}:
+        if not unknown_code:
+            problems.deny(
+                "no period table resolved for this write",
+                hint=f"Pass period_table as list_employers shows it; {valid}.",
+            )
+    elif target.period_table_id not in {t.period_table_id for t in tables}:
         problems.deny(
             f"period table {target.period_table_id} is not in the payroll calendar",
-            hint=f"Pass period_table_code, one of: {valid}.",
+            hint=f"Pass period_table as list_employers shows it; {valid}.",
         )
     for salary in find_elements(intent.body, PERIOD_TABLE.object_name):
         sent = salary.get(PERIOD_TABLE.field_id)
@@ -190,16 +225,17 @@ def period_table_code_valid(intent: WriteIntent, ctx: PolicyContext) -> Finding:
                 "table id; AFAS stores it and the payroll run ignores it",
                 hint=SERVER_BUG_HINT,
             )
-    return problems.finding(
-        f"period table {target.period_table_id} is a known table with a valid code"
+    label = (
+        "(none)" if target.period_table_id is None else _table_label(tables, target.period_table_id)
     )
+    return problems.finding(f"period table {label} is a known table with a valid code")
 
 
 @policy(
     "period_table_used_by_employer",
     quirk="W3",
     tools=_EMPLOYEE_TOOLS,
-    needs={Lookup.PAYROLL_PERIODS},
+    needs={Lookup.PAYROLL_PERIODS, Lookup.PERIOD_TABLES},
 )
 def period_table_used_by_employer(intent: WriteIntent, ctx: PolicyContext) -> Finding:
     """W3: the period table is one the employer's payroll calendar uses, and PtId sends it."""
@@ -207,12 +243,10 @@ def period_table_used_by_employer(intent: WriteIntent, ctx: PolicyContext) -> Fi
     if target is None:
         return allow("the update does not touch payroll")
     if target.period_table_id is None:
-        return deny(
-            "no period table to check against the employer's calendar",
-            hint="Pass period_table_code as list_employers shows it.",
-        )
+        return _no_table(target, "the employer's calendar cannot be checked")
+    tables = ctx.require(Lookup.PERIOD_TABLES, ctx.period_tables)
     periods = ctx.require(Lookup.PAYROLL_PERIODS, ctx.payroll_periods)
-    used = sorted({p.period_table_id for p in periods if p.employer_id == target.employer_id})
+    used = _employer_tables(periods, target.employer_id)
     if not used:
         return deny(
             f"employer {target.employer_id!r} has no payroll calendar",
@@ -220,11 +254,11 @@ def period_table_used_by_employer(intent: WriteIntent, ctx: PolicyContext) -> Fi
         )
     problems = Problems()
     if target.period_table_id not in used:
-        labels = listing(_table_label(periods, table) for table in used)
+        labels = listing(_table_label(tables, table) for table in used)
         problems.deny(
-            f"period table {_table_label(periods, target.period_table_id)} is not used by "
+            f"period table {_table_label(tables, target.period_table_id)} is not used by "
             f"employer {target.employer_id!r}, which uses {labels}; payroll would drop the row",
-            hint=f"Pass the employer's period table: {labels}.",
+            hint=f"Pass the employer's period table: {_codes(tables, used)}.",
         )
     for salary in find_elements(intent.body, PERIOD_TABLE.object_name):
         sent = _ptid(salary.get(PERIOD_TABLE.field_id))
@@ -236,7 +270,7 @@ def period_table_used_by_employer(intent: WriteIntent, ctx: PolicyContext) -> Fi
             )
     return problems.finding(
         f"employer {target.employer_id!r} uses period table "
-        f"{_table_label(periods, target.period_table_id)}"
+        f"{_table_label(tables, target.period_table_id)}"
     )
 
 
@@ -244,7 +278,12 @@ def _period_label(period: PayrollPeriod) -> str:
     return f"{period.year}/{period.period:02d} ({period.date_from}..{period.date_to})"
 
 
-@policy("payroll_period_open", quirk="W2", tools=_EMPLOYEE_TOOLS, needs={Lookup.PAYROLL_PERIODS})
+@policy(
+    "payroll_period_open",
+    quirk="W2",
+    tools=_EMPLOYEE_TOOLS,
+    needs={Lookup.PAYROLL_PERIODS, Lookup.PERIOD_TABLES},
+)
 def payroll_period_open(intent: WriteIntent, ctx: PolicyContext) -> Finding:
     """W2: the payroll period containing the start (or effective) date exists and is open."""
     target = payroll_target(intent)
@@ -256,10 +295,8 @@ def payroll_period_open(intent: WriteIntent, ctx: PolicyContext) -> Finding:
             hint="Pass effective_date: the first day the change applies.",
         )
     if target.period_table_id is None:
-        return deny(
-            "no period table, so no payroll period can be found",
-            hint="Pass period_table_code as list_employers shows it.",
-        )
+        return _no_table(target, "no payroll period can be found")
+    tables = ctx.require(Lookup.PERIOD_TABLES, ctx.period_tables)
     periods = ctx.require(Lookup.PAYROLL_PERIODS, ctx.payroll_periods)
     calendar = sorted(
         (
@@ -270,14 +307,29 @@ def payroll_period_open(intent: WriteIntent, ctx: PolicyContext) -> Finding:
         key=lambda p: p.date_from,
     )
     look_up = f"call list_open_payroll_periods(employer_id={target.employer_id!r})"
+    table = _table_label(tables, target.period_table_id)
+    used = _employer_tables(periods, target.employer_id)
+    if not calendar:
+        # The table is not the employer's (W3 refuses it): say so, not "the calendar is empty".
+        if not used:
+            return deny(
+                f"employer {target.employer_id!r} has no payroll calendar, so no payroll "
+                f"period contains {target.day}",
+                hint="Choose another employer, or ask payroll to set up this employer's calendar.",
+            )
+        return deny(
+            f"employer {target.employer_id!r} has no payroll periods in period table {table} "
+            f"(it uses {listing(_table_label(tables, t) for t in used)}), so the period of "
+            f"{target.day} cannot be checked",
+            hint=f"Pass the employer's period table ({_codes(tables, used)}), then a date in an "
+            f"open period ({look_up}).",
+        )
     containing = [p for p in calendar if p.contains(target.day)]
     open_periods = listing((_period_label(p) for p in calendar if not p.closed), limit=4)
-    table = _table_label(periods, target.period_table_id)
     if not containing:
-        covers = f"{calendar[0].date_from}..{calendar[-1].date_to}" if calendar else "nothing"
         return deny(
             f"no payroll period of employer {target.employer_id!r} (table {table}) contains "
-            f"{target.day}; the calendar covers {covers}",
+            f"{target.day}; the calendar covers {calendar[0].date_from}..{calendar[-1].date_to}",
             hint=f"Choose a date inside an open period ({look_up}); open: {open_periods}.",
         )
     problems = Problems()

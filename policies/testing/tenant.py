@@ -1,8 +1,9 @@
 """A small, fixed AFAS tenant as a `PolicyContext`, for tests in any package.
 
 Four employers with their payroll calendars for 2026 (MAAND, VIERWEKEN, WEEK; the first periods
-closed), function tables, two employees, one administration's ledger, journals and booking
-periods, and two projects. Today is 2026-03-10. Every lookup is loaded; override any field:
+closed) and the catalogue of those period tables, function tables, two employees, one
+administration's ledger, journals and booking periods, and two projects. Today is 2026-03-10.
+Every lookup is loaded; override any field:
 
     ctx = tenant_context(environment="test", person_matches=(PersonCandidate(...),))
 """
@@ -21,6 +22,7 @@ from policies.context import (
     Journal,
     LedgerAccount,
     PayrollPeriod,
+    PeriodTable,
     PolicyContext,
     Project,
     VatCode,
@@ -87,6 +89,14 @@ PAYROLL_PERIODS = (
     *_monthly("04", closed_through=0),
 )
 
+# Every table the calendars know, across employers (`PolicyContext.period_tables`).
+PERIOD_TABLES = tuple(
+    sorted(
+        {PeriodTable(p.period_table_id, p.period_table_code) for p in PAYROLL_PERIODS},
+        key=lambda table: table.period_table_id,
+    )
+)
+
 FUNCTIONS = (
     JobFunction("01", "MEDLERA", "Medewerker administratie"),
     JobFunction("01", "CONTROLLER", "Controller"),
@@ -133,6 +143,7 @@ def tenant_context(**overrides: Any) -> PolicyContext:
         "rules": packaged_rules(),
         "employers": EMPLOYERS,
         "payroll_periods": PAYROLL_PERIODS,
+        "period_tables": PERIOD_TABLES,
         "functions": FUNCTIONS,
         "person_matches": (),
         "employees": EMPLOYEES,

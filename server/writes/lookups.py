@@ -28,6 +28,7 @@ from policies.context import (
     Journal,
     LedgerAccount,
     PayrollPeriod,
+    PeriodTable,
     PersonCandidate,
     Project,
     VatCode,
@@ -209,6 +210,28 @@ async def _payroll_periods(src: LookupSource, intent: WriteIntent) -> Loaded:
             for r in rows
         )
     )
+
+
+async def _period_tables(src: LookupSource, intent: WriteIntent) -> Loaded:
+    """Every (PtId, code) pair of every employer's calendar: which codes exist at all (W12)."""
+    rows = await src.rows("payroll_periods", ("EmployerId", "PeriodTableId", "PeriodTableCode"))
+    pairs = sorted(
+        {(int(str(r["PeriodTableId"])), _text(r["PeriodTableCode"])) for r in rows},
+    )
+    ids_of: dict[str, set[int]] = {}
+    for table_id, code in pairs:
+        if code:
+            ids_of.setdefault(code.upper(), set()).add(table_id)
+    ambiguities = tuple(
+        Ambiguity(
+            Lookup.PERIOD_TABLES,
+            f"period table code {code} names {len(ids)} tables: "
+            f"{', '.join(str(i) for i in sorted(ids))}",
+        )
+        for code, ids in sorted(ids_of.items())
+        if len(ids) > 1
+    )
+    return Loaded(tuple(PeriodTable(table_id, code) for table_id, code in pairs), ambiguities)
 
 
 async def _functions(src: LookupSource, intent: WriteIntent) -> Loaded:
@@ -452,6 +475,7 @@ Loader = Callable[[LookupSource, WriteIntent], Awaitable[Loaded]]
 LOADERS: Mapping[Lookup, Loader] = {
     Lookup.EMPLOYERS: _employers,
     Lookup.PAYROLL_PERIODS: _payroll_periods,
+    Lookup.PERIOD_TABLES: _period_tables,
     Lookup.FUNCTIONS: _functions,
     Lookup.PERSON_MATCHES: _person_matches,
     Lookup.EMPLOYEES: _employees,

@@ -80,12 +80,15 @@ def april_closed(ctx: PolicyContext) -> bool:
     ).closed
 
 
-def reads(sim: SimulatorHandle, connector: str) -> int:
+def reads(sim: SimulatorHandle, connector: str, *, filtered: bool | None = None) -> int:
+    """GetConnector calls; `filtered` True/False counts only those with/without a filter."""
     return len(
         [
             e
             for e in sim.request_log.entries
-            if e.method == "GET" and e.path.endswith(f"/connectors/{connector}")
+            if e.method == "GET"
+            and e.path.endswith(f"/connectors/{connector}")
+            and (filtered is None or ("filterfieldids" in e.query) is filtered)
         ]
     )
 
@@ -100,6 +103,12 @@ async def test_a_hire_loads_only_the_lookups_its_policies_need(
     assert {(p.period_table_id, p.period_table_code) for p in ctx.payroll_periods or ()} == {
         (5, "MAAND"),
         (6, "VIERWEKEN"),
+    }
+    # Every employer's tables, so a code another employer uses is not taken for unknown (W12).
+    assert {(t.period_table_id, t.code) for t in ctx.period_tables or ()} == {
+        (5, "MAAND"),
+        (6, "VIERWEKEN"),
+        (7, "WEEK"),
     }
     april = next(
         p
@@ -127,10 +136,30 @@ async def test_open_periods_are_reused_within_their_ttl_and_read_again_after_it(
     await contexts.build(intent, afas=afas)
     ticks.now += ttl.total_seconds() - 1
     await contexts.build(intent, afas=afas)
-    assert reads(sim, "AfasMcp_PayrollPeriods") == 1
+    assert reads(sim, "AfasMcp_PayrollPeriods", filtered=True) == 1
     ticks.now += 2
     await contexts.build(intent, afas=afas)
-    assert reads(sim, "AfasMcp_PayrollPeriods") == 2
+    assert reads(sim, "AfasMcp_PayrollPeriods", filtered=True) == 2
+
+
+async def test_W12_the_period_table_catalogue_is_cached_on_its_own_ttl_beside_the_open_periods(
+    sim: SimulatorHandle, parts: Parts, store: WriteStore, afas: AfasClient
+) -> None:
+    ticks = Ticks()
+    contexts = builder(parts, store, ticks)
+    periods_ttl = packaged_rules().ttl(Lookup.PAYROLL_PERIODS).total_seconds()
+    tables_ttl = packaged_rules().ttl(Lookup.PERIOD_TABLES).total_seconds()
+    assert tables_ttl > periods_ttl  # which codes exist changes less often than open periods
+    intent = sim_hire_intent()
+    await contexts.build(intent, afas=afas)
+    ticks.now += periods_ttl + 1
+    await contexts.build(sim_hire_intent(sim_hire_facts(employer_id="03")), afas=afas)
+    await contexts.build(intent, afas=afas)
+    assert reads(sim, "AfasMcp_PayrollPeriods", filtered=False) == 1  # one catalogue, all employers
+    assert reads(sim, "AfasMcp_PayrollPeriods", filtered=True) == 3
+    ticks.now += tables_ttl
+    await contexts.build(intent, afas=afas)
+    assert reads(sim, "AfasMcp_PayrollPeriods", filtered=False) == 2
 
 
 async def test_person_matches_are_never_cached(
@@ -165,9 +194,9 @@ async def test_a_lookup_that_fails_is_missing_with_its_reason_and_the_write_is_d
 ) -> None:
     sim.block_connector("AfasMcp_PayrollPeriods")
     ctx = await builder(parts, store, Ticks()).build(sim_hire_intent(), afas=afas)
-    assert set(ctx.missing) == {Lookup.PAYROLL_PERIODS}
+    assert set(ctx.missing) == {Lookup.PAYROLL_PERIODS, Lookup.PERIOD_TABLES}
     assert "AFAS could not be read" in ctx.missing[Lookup.PAYROLL_PERIODS]
-    assert ctx.payroll_periods is None
+    assert ctx.payroll_periods is None and ctx.period_tables is None
     report = check_all(sim_hire_intent(), ctx)
     assert report.outcome is Outcome.DENY
     denied = {v.policy for v in report.denials}

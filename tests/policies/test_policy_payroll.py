@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from policies.context import PayrollPeriod
+from policies.context import PayrollPeriod, PolicyContext
 from policies.facts import EmployeeField
 from policies.model import Outcome, WriteIntent
+from policies.registry import check_all
 from policies.payroll import (
     employer_exists,
     function_in_employer_table,
@@ -30,7 +31,7 @@ from policies.testing import (
     without_field,
     without_object,
 )
-from policies.testing.tenant import PAYROLL_PERIODS
+from policies.testing.tenant import FOUR_WEEKLY, PAYROLL_PERIODS, WEEKLY
 
 HIRE = hire_intent()
 EMAIL_ONLY = update_facts(changes={EmployeeField.EMAIL: "new@example.com"})
@@ -151,55 +152,182 @@ def test_payroll_target_refuses_facts_of_another_tool() -> None:
         payroll_target(journal_intent())
 
 
-# --- W12: period table code ----------------------------------------------------------------------
+# --- W12, W3, W2: period table and payroll period -------------------------------------------------
+
+
+def loaded_for(intent: WriteIntent, **fields: Any) -> PolicyContext:
+    """The context as the builder loads it: the calendar of the write's own employer only.
+
+    `period_tables` still knows every employer's tables; that is the point of W12 (#1).
+    """
+    target = payroll_target(intent)
+    employer = "" if target is None else target.employer_id
+    own = tuple(p for p in PAYROLL_PERIODS if p.employer_id == employer)
+    return tenant_context(**({"payroll_periods": own} | fields))
+
+
+AGENT_CODES = {
+    "MND": hire_with(period_table_id=None, period_table_code="MND"),
+    "VIERWEKEN": hire_with(period_table_id=FOUR_WEEKLY, period_table_code="VIERWEKEN"),
+    "MAAND": HIRE,
+}
 
 
 @pytest.mark.parametrize(
-    ("intent", "outcome", "reason", "hint"),
+    ("code", "reasons"),
     [
-        (HIRE, Outcome.ALLOW, "period table 5 is a known table", None),
-        (hire_with(period_table_code=None), Outcome.ALLOW, "known table", None),
         (
-            hire_with(period_table_code="MND"),
+            "MND",
+            {
+                "period_table_code_valid": (
+                    Outcome.DENY,
+                    "period table code 'MND' is not one the payroll calendar knows (it knows "
+                    "MAAND, VIERWEKEN, WEEK); AFAS accepts short codes and the payroll run "
+                    "ignores them",
+                    "Pass the full code as list_employers shows it; employer '01' uses MAAND.",
+                ),
+                "period_table_used_by_employer": (
+                    Outcome.DENY,
+                    "period table code 'MND' names no period table, so the employer's calendar "
+                    "cannot be checked",
+                    "Pass period_table as list_employers shows it.",
+                ),
+                "payroll_period_open": (
+                    Outcome.DENY,
+                    "period table code 'MND' names no period table, so no payroll period can be "
+                    "found",
+                    "Pass period_table as list_employers shows it.",
+                ),
+            },
+        ),
+        (
+            "VIERWEKEN",
+            {
+                "period_table_code_valid": (
+                    Outcome.ALLOW,
+                    "period table VIERWEKEN (7) is a known table with a valid code",
+                    None,
+                ),
+                "period_table_used_by_employer": (
+                    Outcome.DENY,
+                    "period table VIERWEKEN (7) is not used by employer '01', which uses "
+                    "MAAND (5); payroll would drop the row",
+                    "Pass the employer's period table: MAAND.",
+                ),
+                "payroll_period_open": (
+                    Outcome.DENY,
+                    "employer '01' has no payroll periods in period table VIERWEKEN (7) (it uses "
+                    "MAAND (5)), so the period of 2026-04-01 cannot be checked",
+                    "Pass the employer's period table (MAAND), then a date in an open period "
+                    "(call list_open_payroll_periods(employer_id='01')).",
+                ),
+            },
+        ),
+        (
+            "MAAND",
+            {
+                "period_table_code_valid": (
+                    Outcome.ALLOW,
+                    "period table MAAND (5) is a known table with a valid code",
+                    None,
+                ),
+                "period_table_used_by_employer": (
+                    Outcome.ALLOW,
+                    "employer '01' uses period table MAAND (5)",
+                    None,
+                ),
+                "payroll_period_open": (
+                    Outcome.ALLOW,
+                    "2026-04-01 falls in open payroll period 2026/04 (2026-04-01..2026-04-30) of "
+                    "employer '01' (table MAAND (5))",
+                    None,
+                ),
+            },
+        ),
+    ],
+    ids=[
+        "W12 an unknown short code is refused as unknown, with every code the calendar knows",
+        "W3 another employer's code is a known code, refused as not this employer's, named",
+        "W12 W3 W2 the employer's own code passes all three",
+    ],
+)
+def test_W12_W3_W2_the_reasons_an_agent_reads_for_a_period_table_code(
+    code: str, reasons: dict[str, tuple[Outcome, str, str | None]]
+) -> None:
+    """Exactly what the three checks say when the context holds only employer 01's calendar."""
+    intent = AGENT_CODES[code]
+    report = check_all(intent, loaded_for(intent))
+    said = {v.policy: (v.outcome, v.reason, v.hint) for v in report.verdicts if v.policy in reasons}
+    assert said == reasons
+
+
+@pytest.mark.parametrize(
+    ("intent", "ctx_fields", "outcome", "reason", "hint"),
+    [
+        (HIRE, {}, Outcome.ALLOW, "period table MAAND (5) is a known table", None),
+        (hire_with(period_table_code=None), {}, Outcome.ALLOW, "known table", None),
+        (
+            hire_with(period_table_id=None, period_table_code="MND"),
+            {},
             Outcome.DENY,
             "period table code 'MND' is not one the payroll calendar knows",
-            "one of: MAAND",
+            "employer '01' uses MAAND.",
         ),
         (
-            hire_with(employer_id="09", period_table_code="MND"),
+            hire_with(employer_id="09", period_table_id=None, period_table_code="MND"),
+            {},
             Outcome.DENY,
             "'MND'",
-            "one of: MAAND, VIERWEKEN, WEEK",
+            "the calendar knows MAAND, VIERWEKEN, WEEK",
         ),
         (
-            hire_with(period_table_code="VIERWEKEN"),
+            hire_with(employer_id="02", period_table_id=FOUR_WEEKLY, period_table_code="MAAND"),
+            {},
             Outcome.DENY,
-            "code 'VIERWEKEN' does not name period table 5 (MAAND)",
+            "code 'MAAND' does not name period table VIERWEKEN (7)",
+            "employer '02' uses VIERWEKEN",
+        ),
+        (
+            hire_with(period_table_code="vierweken", period_table_id=FOUR_WEEKLY),
+            {},
+            Outcome.ALLOW,
+            "VIERWEKEN (7) is a known table",
             None,
         ),
         (
             hire_with(period_table_id=None, period_table_code=None),
+            {},
             Outcome.DENY,
             "no period table resolved",
-            "Pass period_table_code",
+            "Pass period_table",
         ),
         (
             hire_with(period_table_id=99, period_table_code=None),
+            {},
             Outcome.DENY,
             "period table 99 is not in the payroll calendar",
             None,
         ),
         (
             hire_with(lambda b: with_field(b, "AfasSalary", "PtId", "MAAND")),
+            {},
             Outcome.DENY,
             "sends PtId='MAAND', not a numeric period table id",
             None,
         ),
-        (update_intent(EMAIL_ONLY), Outcome.ALLOW, "does not touch payroll", None),
+        (update_intent(EMAIL_ONLY), {}, Outcome.ALLOW, "does not touch payroll", None),
         (
             update_with(changes={EmployeeField.PERIOD_TABLE: 5}, period_table_code="MND"),
+            {},
             Outcome.DENY,
             "'MND' is not one the payroll calendar knows",
+            None,
+        ),
+        (
+            HIRE,
+            {"period_tables": None},
+            Outcome.DENY,
+            "period_tables lookup is unavailable",
             None,
         ),
     ],
@@ -209,43 +337,46 @@ def test_payroll_target_refuses_facts_of_another_tool() -> None:
         "W12 a short code is denied with the employer's valid codes",
         "W12 for an employer without a calendar the hint lists every code",
         "W12 a code naming another table than the PtId is denied",
+        "W12 a code in lower case is the same code",
         "W12 no period table at all is denied",
         "W12 a numeric PtId the calendar does not know is denied",
         "W12 a code sent in PtId is denied",
         "W12 an update that leaves payroll alone is not judged",
         "W12 an update with a short code is denied",
+        "W12 without the period table catalogue the write is denied, not judged on one employer",
     ],
 )
 def test_W12_period_table_codes_are_long_and_known(
-    intent: WriteIntent, outcome: Outcome, reason: str, hint: str | None
+    intent: WriteIntent,
+    ctx_fields: dict[str, Any],
+    outcome: Outcome,
+    reason: str,
+    hint: str | None,
 ) -> None:
-    verdict = period_table_code_valid(intent, tenant_context())
+    verdict = period_table_code_valid(intent, loaded_for(intent, **ctx_fields))
     assert (verdict.outcome, verdict.quirk) == (outcome, "W12")
     assert reason in verdict.reason
     if hint:
         assert verdict.hint is not None and hint in verdict.hint
 
 
-# --- W3: period table of the employer ------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     ("intent", "ctx_fields", "outcome", "reason", "hint"),
     [
-        (HIRE, {}, Outcome.ALLOW, "employer '01' uses period table 5 (MAAND)", None),
+        (HIRE, {}, Outcome.ALLOW, "employer '01' uses period table MAAND (5)", None),
         (
             hire_with(lambda b: with_field(b, "AfasSalary", "PtId", "5")),
             {},
             Outcome.ALLOW,
-            "uses period table 5",
+            "uses period table MAAND (5)",
             None,
         ),
         (
-            hire_with(period_table_id=7, period_table_code="VIERWEKEN"),
+            hire_with(period_table_id=FOUR_WEEKLY, period_table_code="VIERWEKEN"),
             {},
             Outcome.DENY,
-            "period table 7 (VIERWEKEN) is not used by employer '01', which uses 5 (MAAND)",
-            "Pass the employer's period table: 5 (MAAND)",
+            "period table VIERWEKEN (7) is not used by employer '01', which uses MAAND (5)",
+            "Pass the employer's period table: MAAND.",
         ),
         (
             hire_with(employer_id="04"),
@@ -262,10 +393,10 @@ def test_W12_period_table_codes_are_long_and_known(
             None,
         ),
         (
-            hire_with(period_table_id=None),
+            hire_with(period_table_id=None, period_table_code=None),
             {},
             Outcome.DENY,
-            "no period table to check",
+            "no period table resolved for this write, so the employer's calendar cannot be checked",
             None,
         ),
         (update_intent(EMAIL_ONLY), {}, Outcome.ALLOW, "does not touch payroll", None),
@@ -273,14 +404,14 @@ def test_W12_period_table_codes_are_long_and_known(
             update_with(changes={EmployeeField.PERIOD_TABLE: 9}),
             {},
             Outcome.DENY,
-            "period table 9 (WEEK) is not used by employer '01'",
+            "period table WEEK (9) is not used by employer '01'",
             None,
         ),
     ],
     ids=[
         "W3 the employer's own period table is allowed",
         "W3 PtId as a numeric string is the same table",
-        "W3 a period table the employer does not use is denied",
+        "W3 a period table the employer does not use is denied naming both codes",
         "W3 an employer without a payroll calendar is denied",
         "W3 a payload PtId other than the checked table is denied",
         "W3 no period table is denied",
@@ -295,14 +426,12 @@ def test_W3_period_table_is_one_the_employer_uses(
     reason: str,
     hint: str | None,
 ) -> None:
-    verdict = period_table_used_by_employer(intent, tenant_context(**ctx_fields))
+    verdict = period_table_used_by_employer(intent, loaded_for(intent, **ctx_fields))
     assert (verdict.outcome, verdict.quirk) == (outcome, "W3")
     assert reason in verdict.reason
     if hint:
         assert verdict.hint is not None and hint in verdict.hint
 
-
-# --- W2: payroll period open ---------------------------------------------------------------------
 
 OVERLAP = PayrollPeriod(
     "01", 5, "MAAND", 2026, 13, date(2026, 4, 1), date(2026, 4, 15), closed=False
@@ -318,13 +447,13 @@ CLOSED_OVERLAP = dataclasses.replace(OVERLAP, closed=True)
             {},
             Outcome.ALLOW,
             "2026-04-01 falls in open payroll period 2026/04 (2026-04-01..2026-04-30) of employer "
-            "'01' (table 5 (MAAND))",
+            "'01' (table MAAND (5))",
             None,
         ),
         (
             hire_with(
                 employer_id="02",
-                period_table_id=7,
+                period_table_id=FOUR_WEEKLY,
                 period_table_code="VIERWEKEN",
                 function_id="BAKKER",
             ),
@@ -344,7 +473,7 @@ CLOSED_OVERLAP = dataclasses.replace(OVERLAP, closed=True)
             hire_with(start_date=date(2027, 1, 15)),
             {},
             Outcome.DENY,
-            "no payroll period of employer '01' (table 5 (MAAND)) contains 2027-01-15; the "
+            "no payroll period of employer '01' (table MAAND (5)) contains 2027-01-15; the "
             "calendar covers 2026-01-01..2026-12-31",
             "list_open_payroll_periods(employer_id='01')",
         ),
@@ -352,8 +481,15 @@ CLOSED_OVERLAP = dataclasses.replace(OVERLAP, closed=True)
             hire_with(employer_id="04"),
             {"payroll_periods": periods_without("04")},
             Outcome.DENY,
-            "the calendar covers nothing",
-            None,
+            "employer '04' has no payroll calendar, so no payroll period contains 2026-04-01",
+            "ask payroll to set up",
+        ),
+        (
+            hire_with(period_table_id=WEEKLY, period_table_code="WEEK"),
+            {},
+            Outcome.DENY,
+            "employer '01' has no payroll periods in period table WEEK (9) (it uses MAAND (5))",
+            "Pass the employer's period table (MAAND)",
         ),
         (
             HIRE,
@@ -384,10 +520,10 @@ CLOSED_OVERLAP = dataclasses.replace(OVERLAP, closed=True)
             None,
         ),
         (
-            hire_with(period_table_id=None),
+            hire_with(period_table_id=None, period_table_code=None),
             {},
             Outcome.DENY,
-            "no period table, so no payroll period can be found",
+            "no period table resolved for this write, so no payroll period can be found",
             None,
         ),
         (update_intent(EMAIL_ONLY), {}, Outcome.ALLOW, "does not touch payroll", None),
@@ -412,7 +548,8 @@ CLOSED_OVERLAP = dataclasses.replace(OVERLAP, closed=True)
         "W2 a start date in an open four-weekly period is allowed",
         "W2 start date in closed period is denied with the open periods",
         "W2 a start date outside the calendar is denied, never allowed",
-        "W2 an employer without calendar rows for the table is denied",
+        "W2 an employer without a calendar is denied, saying so",
+        "W2 a table the employer does not use is denied naming its own, not an empty calendar",
         "W2 two periods containing the date go to review",
         "W2 overlapping periods of which one is closed are denied",
         "W2 a contract starting on another day than checked is denied",
@@ -431,7 +568,7 @@ def test_W2_payroll_period_of_the_start_date_is_open(
     reason: str,
     hint: str | None,
 ) -> None:
-    verdict = payroll_period_open(intent, tenant_context(**ctx_fields))
+    verdict = payroll_period_open(intent, loaded_for(intent, **ctx_fields))
     assert (verdict.outcome, verdict.quirk) == (outcome, "W2")
     assert reason in verdict.reason
     if hint:

@@ -237,6 +237,7 @@ def test_a_missing_lookup_denies_the_policies_that_need_it_only() -> None:
             {
                 Lookup.EMPLOYERS,
                 Lookup.PAYROLL_PERIODS,
+                Lookup.PERIOD_TABLES,
                 Lookup.FUNCTIONS,
                 Lookup.PERSON_MATCHES,
                 Lookup.RECENT_WRITES,
@@ -247,6 +248,7 @@ def test_a_missing_lookup_denies_the_policies_that_need_it_only() -> None:
             {
                 Lookup.EMPLOYERS,
                 Lookup.PAYROLL_PERIODS,
+                Lookup.PERIOD_TABLES,
                 Lookup.FUNCTIONS,
                 Lookup.CURRENT_VALUES,
                 Lookup.RECENT_WRITES,

@@ -188,9 +188,10 @@ async def test_W2_a_hire_in_an_open_period_is_applied_verified_and_in_the_payrol
     assert record.quirk("W2") == []
 
 
-async def test_W3_a_period_table_the_employer_does_not_use_is_refused(
+async def test_W3_a_period_table_the_employer_does_not_use_is_refused_naming_both_codes(
     sim: SimulatorHandle, tmp_path: Path, connect: Any
 ) -> None:
+    """VIERWEKEN is employer 02's table, not 01's: a real code, refused only by W3 (and W2)."""
     arguments = hire(
         sim,
         employer_id="01",
@@ -200,8 +201,20 @@ async def test_W3_a_period_table_the_employer_does_not_use_is_refused(
     )
     async with connect(product(settings_for(sim, tmp_path))) as client:
         text = await refused(client, "onboard_employee", arguments)
-    assert "period table 6 is not used by employer '01', which uses 5 (MAAND)" in text
-    assert "Pass the employer's period table: 5 (MAAND)" in text
+        preview = await call(client, "onboard_employee", arguments | {"dry_run": True})
+    assert (
+        "policy period_table_used_by_employer, quirk W3: period table VIERWEKEN (6) is not used "
+        "by employer '01', which uses MAAND (5); payroll would drop the row"
+    ) in text
+    assert "Pass the employer's period table: MAAND." in text
+    assert (
+        "policy payroll_period_open, quirk W2: employer '01' has no payroll periods in period "
+        "table VIERWEKEN (6) (it uses MAAND (5))"
+    ) in text
+    assert "the calendar covers nothing" not in text
+    verdicts = {v["policy"]: v for v in preview["verdicts"]}
+    assert verdicts["period_table_code_valid"]["outcome"] == "allow"  # a code AFAS knows (W12)
+    assert "period_table_code_valid" not in text
     assert writes(sim) == []
 
 
@@ -210,8 +223,12 @@ async def test_W12_a_short_period_code_is_refused_with_the_valid_codes(
 ) -> None:
     async with connect(product(settings_for(sim, tmp_path))) as client:
         text = await refused(client, "onboard_employee", hire(sim, period_table="MND"))
-    assert "period table code 'MND' is not one the payroll calendar knows" in text
-    assert "MAAND, VIERWEKEN" in text
+    assert (
+        "policy period_table_code_valid, quirk W12: period table code 'MND' is not one the "
+        "payroll calendar knows (it knows MAAND, VIERWEKEN, WEEK); AFAS accepts short codes "
+        "and the payroll run ignores them"
+    ) in text
+    assert "employer '02' uses MAAND, VIERWEKEN" in text
     assert writes(sim) == []
 
 
