@@ -30,14 +30,20 @@ _WANTS = {LegacyFormat.FLAG_01: '"1" or "0"', LegacyFormat.DATE_DMY: "dd-MM-yyyy
 
 @policy("legacy_value_formats", quirk="W7", tools=None)
 def legacy_value_formats(intent: WriteIntent, ctx: PolicyContext) -> Finding:
-    """W7: fields in the override table carry their legacy form ("1"/"0", dd-MM-yyyy)."""
+    """W7: fields in the override table carry their legacy form ("1"/"0", dd-MM-yyyy).
+
+    A `""` the agent asked for (an update's `cleared`) empties the field and has no form to get
+    wrong, so it passes here; W13 checks that every `""` is such a deliberate clear.
+    """
     overrides = ctx.rules.legacy_formats
+    clearable = _clearable_paths(intent)
     wrong = [
-        f"{element.object_name}.{field_id}={value!r} (wants {_WANTS[legacy]})"
+        f"{path}={value!r} (wants {_WANTS[legacy]})"
         for element in iter_elements(intent.body)
         for field_id, value in element.attributes().items()
-        if (legacy := overrides.get(f"{element.object_name}.{field_id}")) is not None
+        if (legacy := overrides.get(path := f"{element.object_name}.{field_id}")) is not None
         and not is_legacy_form(value, legacy)
+        and not (value == "" and path in clearable)
     ]
     if wrong:
         return deny(

@@ -230,10 +230,14 @@ class EmployeeChanges(InputPart):
         description="New payroll period table: its full code ('MAAND', 'VIERWEKEN', 'WEEK') or "
         "its number.",
     )
-    contract_end: dt.date | None = Field(None, description="New last day of the current contract.")
+    contract_end: dt.date | None = Field(
+        None,
+        description="New last day of the current contract. To make it open-ended, name "
+        "contract_end in clear instead.",
+    )
 
 
-Clearable = Literal["email", "phone", "mobile", "house_number_addition"]
+Clearable = Literal["email", "phone", "mobile", "house_number_addition", "contract_end"]
 
 
 class UpdateEmployeeInput(WriteInput):
@@ -246,7 +250,8 @@ class UpdateEmployeeInput(WriteInput):
     clear: list[Clearable] = Field(
         default_factory=list,
         description="Fields to empty on purpose (AFAS keeps an empty value, so only name what "
-        "must become empty).",
+        "must become empty). contract_end removes the end date of the current contract, making "
+        "it open-ended; like other contract changes it needs effective_date.",
     )
     effective_date: dt.date | None = Field(
         None,
@@ -449,7 +454,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         title="Update employee",
         description=(
             "Change an existing employee: e-mail, phone, address, function, org unit, hours, "
-            "salary, period table or contract end. The server reads what AFAS holds now and "
+            "salary, period table or contract end (or remove the contract end with "
+            "clear=['contract_end']). The server reads what AFAS holds now and "
             "sends only the fields that really change; a call that changes nothing is refused. "
             "Payroll changes (function, org unit, hours, salary, period table, contract end) "
             "need effective_date inside an open payroll period (list_open_payroll_periods) and "

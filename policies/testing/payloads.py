@@ -37,9 +37,15 @@ def _fields(
     )
 
 
-def _element(object_name: str, fields: Mapping[str, object], **keys: object) -> dict[str, Any]:
+def _element(
+    object_name: str,
+    fields: Mapping[str, object],
+    *,
+    clear: frozenset[str] = frozenset(),
+    **keys: object,
+) -> dict[str, Any]:
     element: dict[str, Any] = {f"@{key}": value for key, value in keys.items()}
-    element["Fields"] = _fields(object_name, fields)
+    element["Fields"] = _fields(object_name, fields, clear=clear)
     return {object_name: {"Element": element}}
 
 
@@ -168,7 +174,10 @@ def update_body(facts: EmployeeUpdateFacts) -> dict[str, Any]:
         if object_name == af.PERIOD_TABLE.object_name:
             fields = {"SaPe": "V", af.PERIOD_TABLE.field_id: facts.target_period_table_id, **fields}
         key = af.HIRE_SUB_OBJECTS[object_name].lstrip("@")
-        objects.append(_element(object_name, fields, Action="insert", **{key: start}))
+        cleared = frozenset(clear[object_name])
+        objects.append(
+            _element(object_name, fields, clear=cleared, Action="insert", **{key: start})
+        )
     root = {"@Action": "update", "@EmId": facts.employee_id, "Objects": objects}
     return {af.EMPLOYEE_ROOT: {"Element": root}}
 

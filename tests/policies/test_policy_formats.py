@@ -24,6 +24,8 @@ from policies.testing import (
 )
 
 HIRE = hire_intent()
+CLEAR_MOBILE = update_facts(changes={}, cleared=frozenset({EmployeeField.MOBILE}))
+CLEAR_CONTRACT_END = update_facts(changes={}, cleared=frozenset({EmployeeField.CONTRACT_END}))
 
 
 def hire_with(body_edit: Any = None, **facts: Any) -> WriteIntent:
@@ -65,6 +67,20 @@ def hire_with(body_edit: Any = None, **facts: Any) -> WriteIntent:
             Outcome.ALLOW,
             "legacy form",
         ),
+        (update_intent(CLEAR_CONTRACT_END), Outcome.ALLOW, "legacy form"),
+        (
+            hire_with(lambda b: with_field(b, "AfasContract", "DaEn", "")),
+            Outcome.DENY,
+            "AfasContract.DaEn='' (wants dd-MM-yyyy)",
+        ),
+        (
+            update_intent(
+                CLEAR_MOBILE,
+                body=with_field(update_body(CLEAR_MOBILE), "KnPerson", "SpNm", ""),
+            ),
+            Outcome.DENY,
+            "KnPerson.SpNm=''",
+        ),
     ],
     ids=[
         "W7 a hire built with the formatters is allowed",
@@ -74,6 +90,9 @@ def hire_with(body_edit: Any = None, **facts: Any) -> WriteIntent:
         "W7 the number 0 where the string 0 is wanted is denied",
         "W7 an ISO date where day-month-year is wanted is denied",
         "W7 a contract end formatted day-month-year is allowed",
+        "W7 a contract end the agent asked to clear is sent empty and allowed",
+        "W7 an empty legacy field nobody asked to clear is denied",
+        "W7 an empty legacy field beside another field's clear is denied",
     ],
 )
 def test_W7_legacy_fields_use_their_legacy_form(
@@ -199,8 +218,6 @@ def test_W8_a_postal_address_with_letters_in_hmnr_is_denied_too() -> None:
 
 
 # --- W13: empty values ---------------------------------------------------------------------------
-
-CLEAR_MOBILE = update_facts(changes={}, cleared=frozenset({EmployeeField.MOBILE}))
 
 
 @pytest.mark.parametrize(

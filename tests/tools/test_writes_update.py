@@ -25,6 +25,7 @@ from tests.tools.test_writes_support import (
     product,
     refused,
     settings_for,
+    today,
     update_calls,
     writes,
 )
@@ -110,6 +111,46 @@ async def test_update_employee_salary_change_is_applied_from_its_date_and_read_b
     assert record.method == "PUT"
     (row,) = record.rows("salaries")
     assert (row["DaBe"], row["EmSa"], row["PtId"]) == (effective, Decimal("4999.50"), 5)
+
+
+def fixed_term_employee(sim: SimulatorHandle) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """A live employee whose contract in force has an end date, and its salary's period table."""
+    for contract in sim.tenant.table("contracts"):
+        if contract["DaEn"] is None or not contract["DaBe"] <= today(sim) < contract["DaEn"]:
+            continue
+        employee = sim.tenant.get("employees", contract["EmId"])
+        salaries = sim.tenant.find("salaries", EmId=contract["EmId"])
+        if employee and not employee.get("_deleted") and not employee["Bl"] and salaries:
+            table = max(salaries, key=lambda row: row["DaBe"])["PtId"]
+            return employee, contract, table
+    raise LookupError("no fixed-term employee in the tenant")
+
+
+async def test_W7_W13_clearing_the_contract_end_makes_it_open_ended_and_reads_back_without_one(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """ "" in the legacy date field DaEn, sent only because the agent named it in clear."""
+    employee, contract, table = fixed_term_employee(sim)
+    settings = settings_for(sim, tmp_path)
+    arguments = {
+        "employee_id": employee["EmId"],
+        "clear": ["contract_end"],
+        "effective_date": open_start(sim, contract["CmId"], table).isoformat(),
+    }
+    async with connect(product(settings)) as client:
+        held = await call(client, "update_employee", arguments)
+    assert held["status"] == "pending_review", held
+    verdicts = {v["policy"]: v["outcome"] for v in held["verdicts"]}
+    assert verdicts["legacy_value_formats"] == verdicts["no_empty_values"] == "allow"
+    assert update_calls(sim) == []
+    decided = await approve(settings, held["write_id"])
+    assert decided.status is WriteStatus.VERIFIED and decided.read_back == "match"
+    (record,) = writes(sim, "KnEmployee")
+    (sent,) = objects(record.request, "AfasContract")
+    assert sent["@DaBe"] == contract["DaBe"].isoformat()  # the contract in force, by its key
+    assert sent["Fields"] == {"CmId": contract["CmId"], "DaEn": ""}
+    (stored,) = sim.tenant.find("contracts", EmId=employee["EmId"], DaBe=contract["DaBe"])
+    assert stored["DaEn"] is None
 
 
 async def test_W14_an_emptied_addition_afas_keeps_as_an_empty_string_is_caught_as_drift(

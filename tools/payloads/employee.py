@@ -6,7 +6,8 @@ as `CmId` on the contract (W1), the period table as a numeric `PtId` on the sala
 house number split into `HmNr` and `HmAd` (W8), and `@CalculateBalance` is on (W5).
 
 An update sends the person's changed fields in place and the payroll changes as new rows from
-the effective date; the current contract row is updated by its key when only its end changes.
+the effective date; the current contract row is updated by its key when only its end changes or
+is removed (`""` in the W7 date field `DaEn`, sent only because the agent asked to clear it).
 AFAS has no public OpenAPI spec for KnEmployee; the shapes follow its start-of-employment examples
 (afas-api.md 5.4).
 """
@@ -125,10 +126,11 @@ def _dated(
     action: str = "insert",
     extra_keys: Mapping[str, object] | None = None,
     legacy: Legacy | None,
+    clear: frozenset[str] = frozenset(),
 ) -> Body:
     key = af.HIRE_SUB_OBJECTS[object_name]
     keys = {key: start, **(extra_keys or {})}
-    row = element(object_name, values, keys=keys, action=action, legacy=legacy)
+    row = element(object_name, values, keys=keys, action=action, legacy=legacy, clear=clear)
     return sub_object(object_name, row, as_list=False)
 
 
@@ -320,8 +322,21 @@ def _payroll_rows(
                 af.EMPLOYER.field_id: facts.employer_id,
                 af.CONTRACT_END.field_id: _value(facts, EmployeeField.CONTRACT_END),
             }
+            # An end the agent asked to remove goes as "" (W13: on purpose, never by omission).
+            ends = (
+                frozenset({af.CONTRACT_END.field_id})
+                if EmployeeField.CONTRACT_END in facts.cleared
+                else frozenset()
+            )
             out.append(
-                _dated(object_name, contract, rows.contract_start, action="update", legacy=legacy)
+                _dated(
+                    object_name,
+                    contract,
+                    rows.contract_start,
+                    action="update",
+                    legacy=legacy,
+                    clear=ends,
+                )
             )
         elif object_name == "AfasOrgunitFunction":
             function = {

@@ -231,7 +231,8 @@ def update_expectations(
             )
         )
     contract = find_element(body, af.CONTRACT_END.object_name)
-    if EmployeeField.CONTRACT_END in touched and contract is not None:
+    ends = touched | set(facts.cleared)
+    if EmployeeField.CONTRACT_END in ends and contract is not None:
         found.append(
             Expectation(
                 label="contract",
@@ -242,7 +243,8 @@ def update_expectations(
                 },
                 fields={
                     "EmployerId": facts.employer_id,
-                    "DateEnd": facts.changes[EmployeeField.CONTRACT_END],
+                    # None after a clear: an open-ended contract reads back without an end.
+                    "DateEnd": _after_update(facts, EmployeeField.CONTRACT_END),
                 },
             )
         )
