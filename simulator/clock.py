@@ -23,7 +23,8 @@ def wire_date(value: datetime, *, local_with_z: bool) -> str:
     """Render a naive Amsterdam-local datetime as AFAS does (`local_with_z`) or as true UTC."""
     if not local_with_z:
         value = value.replace(tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is strftime's result for these four-digit years, at a fraction of the cost.
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 class TenantClock:

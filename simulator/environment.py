@@ -11,7 +11,7 @@ from simulator.catalogue.drift import Drift, Shape, shape_of
 from simulator.quirks import QuirkSwitches
 from simulator.tenant import Tenant, build_tenant
 from simulator.tenant.store import Key
-from simulator.views import ConnectorView, ViewCache, materialise
+from simulator.views import ConnectorView, ViewCache
 
 _NAME_PREFIX = {"production": "O", "test": "T", "accept": "A"}
 
@@ -74,23 +74,24 @@ class Environment:
             return shape_of(connector, self._drifts.get(connector.id))
 
     def view(self, connector: GetConnector) -> ConnectorView:
-        """The connector's rows for the current tenant state and quirk switches."""
+        """The connector's rows for the current shape and quirk switches.
+
+        The view follows the tenant's changes itself; only a drift or a switch that changes
+        what rows look like starts a new one.
+        """
         shells = self.quirks.is_on("R5_shell_rows")
         options = RowOptions(
             today=self.tenant.today(),
             wage_tax_blank_for_terminated=self.quirks.is_on("R1_wage_tax_blank_for_terminated"),
         )
         with self._lock:
-            drift_version = self._drift_version
-        key = (self.tenant.versions(connector.sources), drift_version, options, shells)
-        shape = self.shape(connector)
-        return self._views.get(
-            connector.id,
-            key,
-            lambda: ConnectorView(
-                shape, materialise(connector, shape, self.tenant, options, shells=shells)
-            ),
-        )
+            key = (self._drift_version, options, shells)
+            shape = shape_of(connector, self._drifts.get(connector.id))
+            return self._views.get(
+                connector.id,
+                key,
+                lambda: ConnectorView(connector, shape, self.tenant, options, shells=shells),
+            )
 
     def trigger_drift(
         self,

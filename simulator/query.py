@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.errors import AfasError
-from simulator.views import OrderBy
+from simulator.orders import OrderBy
 
 DEFAULT_TAKE = 100
 UNEXPECTED_ERROR = "An unexpected error has occurred."

@@ -44,25 +44,33 @@ async def read_connector(sim: Simulator, call: Call, connector: GetConnector) ->
 async def _answer(
     sim: Simulator, call: Call, connector: GetConnector, page: PageRequest
 ) -> Response:
-    environment, quirks, settings = call.env, sim.quirks, sim.settings
-    shape = environment.shape(connector)
+    quirks, settings = sim.quirks, sim.settings
+    view = call.env.view(connector)
+    shape = view.shape
     columns = {f.id: (index, f) for index, f in enumerate(shape.fields)}
     for field_id, _descending in page.order_by:
         if field_id not in columns:
             raise AfasError(f"Connector field '{field_id}' not found")
     predicate, nothing = _predicate(sim, call, page, columns)
     rows: list[Row] = []
-    total = 0
+    total: int | None = 0
+    counted = not quirks.is_on("R8_no_total_count")
     if not nothing:
-        view = environment.view(connector)
-        ordered = view.ordered(page.order_by) if page.order_by else _unordered(sim, view.rows)
         offset = 0 if page.get_all else page.skip
         if quirks.is_on("R12_one_indexed_skip") and offset > 0:
             offset -= 1  # skip=0 and skip=1 both start at the first record
         limit = page.take
         if quirks.is_on("R13_take_capped_at_1000") and limit > settings.take_cap:
             limit = settings.take_cap
-        rows, total = _select(ordered, predicate, offset, None if page.get_all else limit)
+        rows, total = view.select(
+            order_by=page.order_by,
+            shuffle=None if page.order_by else _shuffle(sim),
+            predicate=predicate,
+            filter_key=page.filter if predicate is not None else None,
+            offset=offset,
+            limit=None if page.get_all else limit,
+            count=counted,
+        )
     cells = len(rows) * len(shape.fields)
     if quirks.is_on("R13_out_of_memory_over_cell_budget") and cells > settings.cell_budget:
         raise AfasError("Out of memory", OUT_OF_MEMORY)
@@ -74,7 +82,7 @@ async def _answer(
         dutch=shape.dutch_decimals if quirks.is_on("R4_dutch_decimal_strings") else frozenset(),
     )
     body: dict[str, Any] = {"skip": page.skip, "take": page.take, "rows": [render(r) for r in rows]}
-    if not quirks.is_on("R8_no_total_count"):
+    if counted:
         body["total"] = total
     return Response(json_bytes(body), 200, media_type="application/json; charset=utf-8")
 
@@ -102,23 +110,8 @@ def _predicate(
     return predicate, False
 
 
-def _unordered(sim: Simulator, rows: list[Row]) -> list[Row]:
+def _shuffle(sim: Simulator) -> random.Random | None:
     """Rows without orderbyfieldids: "the database decides", differently each call (R15)."""
     if not sim.quirks.is_on("R15_unstable_order_without_orderby"):
-        return rows
-    shuffled = list(rows)
-    order = random.Random(f"{sim.seed}:{next(sim.shuffle_seeds)}")  # noqa: S311 - row order
-    order.shuffle(shuffled)
-    return shuffled
-
-
-def _select(
-    rows: list[Row], predicate: Callable[[Row], bool] | None, offset: int, limit: int | None
-) -> tuple[list[Row], int]:
-    """The page after skipping `offset` matches, and the number of matches in all."""
-    if predicate is None:
-        end = None if limit is None else offset + limit
-        return rows[offset:end], len(rows)
-    matches = [row for row in rows if predicate(row)]
-    end = None if limit is None else offset + limit
-    return matches[offset:end], len(matches)
+        return None
+    return random.Random(f"{sim.seed}:{next(sim.shuffle_seeds)}")  # noqa: S311 - row order

@@ -1,13 +1,17 @@
-"""Materialised connector rows, cached per tenant state, with cached sort orders.
+"""Connector rows built per record when a page needs them, and patched after writes.
 
-Building the rows of a 100,000-employee connector takes a moment; filtering and paging them must
-not. A view is built once per (tables' versions, drift, row options) and keeps each sort order it
-was asked for, so a paged read costs one lazy filter pass over an already sorted list.
+A 100,000-employee connector takes seconds to build in full, so a view builds rows one driver
+record at a time: a page in key order (what the product asks for) or in no order builds only
+the rows it walks past. A sort on another field builds every row once and keeps the order.
+After a write, the tables' change journals say which records changed; the view rebuilds the
+rows those records show in and moves them in its sorted orders, instead of starting over.
+`full_rows` builds everything from scratch, the way a view's answer must always look.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import random
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, time
 from operator import itemgetter
 from typing import Any
@@ -15,81 +19,355 @@ from typing import Any
 from simulator.catalogue import GetConnector, Row, RowOptions
 from simulator.catalogue.drift import Shape
 from simulator.catalogue.fields import BLOCKED, DELETED, STATE
-from simulator.tenant import Tenant
+from simulator.catalogue.rows import RowContext, RowId
+from simulator.orders import Getter, OrderBy, SortedOrder, value_key
+from simulator.tenant import Record, Table, Tenant
 
 MIDNIGHT = time()
-OrderBy = tuple[tuple[str, bool], ...]  # (field id, descending)
+# A write that changes more rows than this (or a third of them) makes the view start over:
+# building rows lazily again is cheaper than patching that many into the sorted orders.
+PATCH_LIMIT = 2_000
+RESUME_LIMIT = 64  # where paged reads stopped, per order and filter
+Predicate = Callable[[Row], bool]
+_MISSING: Any = object()
+
+
+class RowMaker:
+    """Turns a driver record into the connector's row tuple in the shape's field order."""
+
+    def __init__(
+        self, connector: GetConnector, shape: Shape, options: RowOptions, *, shells: bool
+    ) -> None:
+        self.connector = connector
+        self.shells = shells
+        ids = connector.field_ids()
+        self._ids = ids
+        self._take = itemgetter(*ids)
+        self._single = len(ids) == 1
+        self._key_positions = {ids.index(name) for name in connector.key}
+        self._dates = [f.id for f in connector.fields if f.data_type == "date"]
+        self._sources = None if shape.identity else shape.sources
+
+    def row(self, ctx: RowContext, driver: int, record: Record) -> Row | None:
+        """The row a record shows as; None when it shows none (deleted, or R5 off)."""
+        built = self.connector.drivers[driver].row(ctx, record)
+        if built is None:
+            return None
+        # Dates and date-times compare and sort together only as datetimes.
+        for name in self._dates:
+            value = built[name]
+            if value is not None and type(value) is date:
+                built[name] = datetime.combine(value, MIDNIGHT)
+        state = built.get(STATE)
+        row: Row
+        if state is None or (state == BLOCKED and not self.shells):
+            row = (self._take(built),) if self._single else self._take(built)
+        elif self.shells and state in (BLOCKED, DELETED):
+            # Quirk R5: blocked and deleted records as shells, only the key filled.
+            keys = self._key_positions
+            row = tuple(built[n] if i in keys else None for i, n in enumerate(self._ids))
+        else:
+            return None
+        if self._sources is None:
+            return row
+        return tuple(None if s is None else row[s] for s in self._sources)
 
 
 class ConnectorView:
-    """The rows of one connector for one tenant state, in shipped (insertion) order."""
+    """One connector's rows for one shape and set of row options, kept in step with the tenant.
 
-    def __init__(self, shape: Shape, rows: list[Row]) -> None:
-        self.shape = shape
-        self.rows = rows
-        self.columns = {f.id: index for index, f in enumerate(shape.fields)}
-        self._orders: dict[OrderBy, list[Row]] = {}
-
-    def ordered(self, order_by: OrderBy) -> list[Row]:
-        """The rows sorted by the given fields; nulls sort first, strings without case."""
-        if not order_by:
-            return self.rows
-        cached = self._orders.get(order_by)
-        if cached is None:
-            cached = list(self.rows)
-            # Stable sorts from the last key to the first give a multi-key sort with mixed
-            # directions.
-            for field_id, descending in reversed(order_by):
-                cached.sort(key=_sort_key(self.columns[field_id]), reverse=descending)
-            self._orders[order_by] = cached
-        return cached
-
-
-def _sort_key(column: int) -> Callable[[Row], tuple[int, Any]]:
-    def key(row: Row) -> tuple[int, Any]:
-        value = row[column]
-        if value is None:
-            return (0, 0)
-        return (1, value.casefold() if isinstance(value, str) else value)
-
-    return key
-
-
-def materialise(
-    connector: GetConnector, shape: Shape, tenant: Tenant, options: RowOptions, *, shells: bool
-) -> list[Row]:
-    """Build a connector's rows as tuples in the shape's field order.
-
-    Deleted records are left out, and blocked ones shown in full, unless `shells` (quirk R5):
-    then both come back with only the key filled.
+    Every method takes the tenant lock: rows are read from the live tables.
     """
-    ids = connector.field_ids()
-    take = itemgetter(*ids)
-    key_positions = {ids.index(name) for name in connector.key}
-    date_ids = [f.id for f in connector.fields if f.data_type == "date"]
-    rows: list[Row] = []
-    with tenant.lock:
-        for record in connector.build(tenant, options):
-            # Dates and date-times compare and sort together only as datetimes.
-            for name in date_ids:
-                value = record[name]
-                if value is not None and type(value) is date:
-                    record[name] = datetime.combine(value, MIDNIGHT)
-            state = record.get(STATE)
-            if state is None or (state == BLOCKED and not shells):
-                rows.append(take(record) if len(ids) > 1 else (take(record),))
-            elif shells and state in (BLOCKED, DELETED):
-                rows.append(
-                    tuple(record[n] if i in key_positions else None for i, n in enumerate(ids))
-                )
-    if shape.identity:
+
+    def __init__(
+        self,
+        connector: GetConnector,
+        shape: Shape,
+        tenant: Tenant,
+        options: RowOptions,
+        *,
+        shells: bool,
+    ) -> None:
+        self.connector = connector
+        self.shape = shape
+        self.tenant = tenant
+        self.options = options
+        self.columns = {f.id: index for index, f in enumerate(shape.fields)}
+        self._maker = RowMaker(connector, shape, options, shells=shells)
+        self._drivers = tuple(d.table for d in connector.drivers)
+        self._links = {link.table: link for link in connector.links}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._rows: dict[RowId, Row | None] = {}  # built so far; None: the record shows no row
+        self._complete = False
+        self._orders: dict[OrderBy, SortedOrder] = {}
+        self._ordinal: dict[RowId, int] = {}
+        self._next_ordinal = 0
+        # (order, filter) -> (matches counted, position in the order) where a walk stopped.
+        self._resumes: dict[Hashable, tuple[int, int]] = {}
+        self._seen = {name: self._state(name) for name in self.connector.sources}
+
+    def _state(self, name: str) -> tuple[Table, int]:
+        table = self.tenant.table(name)
+        return table, table.version
+
+    def select(
+        self,
+        *,
+        order_by: OrderBy,
+        shuffle: random.Random | None,
+        predicate: Predicate | None,
+        filter_key: Hashable = None,
+        offset: int,
+        limit: int | None,
+        count: bool,
+    ) -> tuple[list[Row], int | None]:
+        """The rows of one page and, with `count`, how many rows match in all.
+
+        Without `order_by` the rows come in shipped order, or shuffled by `shuffle` (R15).
+        Without `count` the walk stops once the page is full. `filter_key` names the
+        predicate (the parsed filter): a sorted read that continues where the last one with
+        the same order and filter stopped starts its walk there, so paging on costs a page.
+        """
+        with self.tenant.lock:
+            ctx = RowContext(self.tenant, self.options)
+            self.sync(ctx)
+            if count:
+                self._complete_rows(ctx)
+            walk = self._walk(ctx, order_by, shuffle)
+            resume = (order_by, filter_key) if order_by and not count else None
+            matched, start = self._resumes.get(resume, (0, 0)) if resume else (0, 0)
+            if matched > offset:
+                matched, start = 0, 0
+            ids = walk[start:] if start else walk
+            page: list[Row] = []
+            end = None if limit is None else offset + limit
+            rows, make = self._rows, self._row
+            position = start
+            for rid in ids:
+                position += 1
+                row = rows.get(rid, _MISSING)
+                if row is _MISSING:
+                    row = make(ctx, rid)
+                if row is None or (predicate is not None and not predicate(row)):
+                    continue
+                if matched >= offset and (end is None or matched < end):
+                    page.append(row)
+                matched += 1
+                if not count and end is not None and matched >= end:
+                    break
+            if resume is not None:
+                if len(self._resumes) >= RESUME_LIMIT:
+                    self._resumes.clear()
+                self._resumes[resume] = (matched, position)
+            return page, (matched if count else None)
+
+    def all_rows(self, order_by: OrderBy = ()) -> list[Row]:
+        """Every row, in shipped order or sorted (what a `skip=-1` read returns)."""
+        rows, _total = self.select(
+            order_by=order_by, shuffle=None, predicate=None, offset=0, limit=None, count=False
+        )
         return rows
-    sources = shape.sources
-    return [tuple(None if s is None else row[s] for s in sources) for row in rows]
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _row(self, ctx: RowContext, rid: RowId) -> Row | None:
+        record = ctx.table(self._drivers[rid[0]]).get(rid[1])
+        row = None if record is None else self._maker.row(ctx, rid[0], record)
+        self._rows[rid] = row
+        return row
+
+    def _ids(self) -> Iterable[RowId]:
+        """Every row id in shipped order: each driver's records in insertion order."""
+        for driver, name in enumerate(self._drivers):
+            for key in self.tenant.table(name).all_keys():
+                yield (driver, key)
+
+    def _complete_rows(self, ctx: RowContext) -> None:
+        if self._complete:
+            return
+        rows, make = self._rows, self._row
+        for rid in self._ids():
+            if rid not in rows:
+                make(ctx, rid)
+        self._complete = True
+
+    def _walk(
+        self, ctx: RowContext, order_by: OrderBy, shuffle: random.Random | None
+    ) -> list[RowId]:
+        if order_by:
+            return self._order(ctx, order_by).ids
+        ids = list(self._ids())
+        if shuffle is not None:
+            shuffle.shuffle(ids)
+        return ids
+
+    # -- sorted orders -------------------------------------------------------------------------
+
+    def _order(self, ctx: RowContext, order_by: OrderBy) -> SortedOrder:
+        order = self._orders.get(order_by)
+        if order is not None:
+            return order
+        if not self._orders:
+            # Ties sort in insertion order; from now on the view tracks each row's place.
+            self._ordinal = {rid: n for n, rid in enumerate(self._ids())}
+            self._next_ordinal = len(self._ordinal)
+        descending = tuple(d for _name, d in order_by)
+        positions = self._key_positions(order_by)
+        if positions is not None:
+            # Every sort field is a key field: the driver keys give the order, no row needed.
+            order = SortedOrder(
+                list(self._ids()),
+                [_key_getter(p) for p in positions],
+                descending,
+                self._ordinal,
+                from_keys=True,
+            )
+        else:
+            self._complete_rows(ctx)
+            rows = self._rows
+            order = SortedOrder(
+                [rid for rid in self._ids() if rows[rid] is not None],
+                [_row_getter(rows, self.columns[name]) for name, _d in order_by],
+                descending,
+                self._ordinal,
+                from_keys=False,
+            )
+        self._orders[order_by] = order
+        return order
+
+    def _key_positions(self, order_by: OrderBy) -> list[int] | None:
+        """Where each sort field sits in the drivers' keys; None if one is not a key field."""
+        positions = []
+        base_fields, key = self.connector.fields, self.connector.key
+        for name, _descending in order_by:
+            source = self.shape.sources[self.columns[name]]
+            if source is None or base_fields[source].id not in key:
+                return None
+            positions.append(key.index(base_fields[source].id))
+        return positions
+
+    # -- keeping up with the tenant ----------------------------------------------------------
+
+    def sync(self, ctx: RowContext) -> None:
+        """Apply the tenant's changes since the last call, or start over when that is cheaper.
+
+        A change to a driver record affects its own row; a change to a linked record affects
+        the rows its link names (both as it was and as it is). Inserts and deletes also move
+        row ids in the key orders.
+        """
+        affected: set[RowId] = set()
+        events: list[tuple[RowId, bool]] = []  # (row id, exists now), in journal order
+        for name, (table, version) in self._seen.items():
+            current = ctx.table(name)
+            if current.version == version and current is table:
+                continue
+            changes = current.changes_since(version) if current is table else None
+            link = self._links.get(name)
+            if changes is None or (link is not None and link.affects is None):
+                self._reset()
+                return
+            if link is None:
+                driver = self._drivers.index(name)
+                for key, before, after in changes:
+                    rid = (driver, key)
+                    affected.add(rid)
+                    if before is None or after is None:
+                        events.append((rid, after is not None))
+            else:
+                assert link.affects is not None  # noqa: S101 - checked above, for mypy
+                for _key, before, after in changes:
+                    for record in (before, after):
+                        if record is not None:
+                            affected.update(link.affects(ctx, record))
+        size = sum(len(ctx.table(name)) for name in self._drivers)
+        if len(affected) > max(PATCH_LIMIT, size // 3):
+            self._reset()
+            return
+        if affected:
+            self._patch(ctx, affected, events)
+            self._resumes.clear()
+        self._seen = {name: self._state(name) for name in self.connector.sources}
+
+    def _patch(
+        self, ctx: RowContext, affected: set[RowId], events: list[tuple[RowId, bool]]
+    ) -> None:
+        rows = self._rows
+        row_orders = [o for o in self._orders.values() if not o.from_keys]
+        key_orders = [o for o in self._orders.values() if o.from_keys]
+        # Out with the old rows, while their values and places are still the old ones.
+        for rid in affected:
+            if rows.get(rid) is not None:
+                for order in row_orders:
+                    order.remove(rid)
+            rows.pop(rid, None)
+        # Inserted and deleted records: their places in the tables and in the key orders.
+        if self._orders:
+            for rid, exists in events:
+                if exists:
+                    self._ordinal[rid] = self._next_ordinal
+                    self._next_ordinal += 1
+                    for order in key_orders:
+                        order.insert(rid)
+                else:
+                    for order in key_orders:
+                        order.remove(rid)
+                    del self._ordinal[rid]
+        if not self._complete:
+            return  # built again when a page walks past them
+        for rid in affected:
+            record = ctx.table(self._drivers[rid[0]]).get(rid[1])
+            if record is None:
+                continue
+            row = rows[rid] = self._maker.row(ctx, rid[0], record)
+            if row is not None:
+                for order in row_orders:
+                    order.insert(rid)
+
+
+def _key_getter(position: int) -> Getter:
+    def value(rid: RowId) -> Any:
+        return rid[1][position]
+
+    return value
+
+
+def _row_getter(rows: dict[RowId, Row | None], column: int) -> Getter:
+    def value(rid: RowId) -> Any:
+        return rows[rid][column]  # type: ignore[index]  # sorted rows are never None
+
+    return value
+
+
+def full_rows(
+    connector: GetConnector,
+    shape: Shape,
+    tenant: Tenant,
+    options: RowOptions,
+    *,
+    shells: bool,
+    order_by: OrderBy = (),
+) -> list[Row]:
+    """Every row built from scratch, in shipped order or sorted: the reference a view matches."""
+    maker = RowMaker(connector, shape, options, shells=shells)
+    with tenant.lock:
+        ctx = RowContext(tenant, options)
+        rows = [
+            row
+            for driver, d in enumerate(connector.drivers)
+            for record in tenant.table(d.table)
+            if (row := maker.row(ctx, driver, record)) is not None
+        ]
+    columns = {f.id: index for index, f in enumerate(shape.fields)}
+    for name, descending in reversed(order_by):
+        index = columns[name]
+        rows.sort(key=lambda row: value_key(row[index]), reverse=descending)
+    return rows
 
 
 class ViewCache:
-    """One cached view per connector, rebuilt when its cache key changes."""
+    """One cached view per connector, replaced when its cache key changes."""
 
     def __init__(self) -> None:
         self._views: dict[str, tuple[Hashable, ConnectorView]] = {}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from simulator.catalogue.custom import CUSTOM_CONNECTORS
-from simulator.catalogue.fields import DataType, Field, GetConnector, Row, RowOptions
+from simulator.catalogue.fields import DataType, Field, GetConnector, Row
 from simulator.catalogue.finance import FINANCE_CONNECTORS
 from simulator.catalogue.hr import HR_CONNECTORS
+from simulator.catalogue.rows import RowOptions
 from simulator.catalogue.update import UPDATE_CONNECTORS, UpdateConnector
 from simulator.catalogue.work import WORK_CONNECTORS
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from simulator.catalogue.fields import (
     BLOCKED,
     DELETED,
     STATE,
     GetConnector,
-    RowOptions,
     amount,
     connector,
     flag,
@@ -17,52 +14,58 @@ from simulator.catalogue.fields import (
     number,
     text,
 )
-from simulator.catalogue.staff import EMPLOYEE_SOURCES, deleted_employees, employee_facts
-from simulator.tenant import Record, Tenant
+from simulator.catalogue.rows import Driver, RowContext
+from simulator.catalogue.staff import (
+    EMPLOYEE_LINKS,
+    employee_deleted,
+    employee_facts,
+    rows_of_employee,
+)
+from simulator.tenant import Record
 from simulator.tenant.payroll import PERIOD_TABLES
 
 
-def _employees(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for facts in employee_facts(tenant, options.today):
-        employee, person, contract = facts.employee, facts.person, facts.contract
-        salary, org, schedule = facts.salary, facts.org_function, facts.timetable
-        fiscal = facts.fiscal
-        wage_tax = fiscal["WageTaxNumber"] if fiscal else None
-        if facts.terminated and options.wage_tax_blank_for_terminated:
-            wage_tax = None  # quirk R1: the fiscal connector still has it
-        yield {
-            "EmployeeId": employee["EmId"],
-            "PersonId": person["BcCo"],
-            "EmployerId": contract["CmId"] if contract else None,
-            "FirstName": person.get("FiNm"),
-            "Initials": person.get("In"),
-            "PrefixBirthName": person.get("Is"),
-            "BirthName": person.get("LaNm"),
-            "DateOfBirth": person.get("DaBi"),
-            "Gender": person.get("ViGe"),
-            "BSN": person.get("SoSe"),
-            "Mail": person.get("EmAd"),
-            "Street": person.get("Ad"),
-            "HouseNumber": person.get("HmNr"),
-            "AddNumber": person.get("HmAd"),
-            "ZIPCode": person.get("ZpCd"),
-            "City": person.get("Rs"),
-            "Country": person.get("CoId"),
-            "EmploymentStart": contract["DaBe"] if contract else None,
-            "EmploymentEnd": contract["DaEn"] if contract else None,
-            "EmploymentSeq": contract["DvSn"] if contract else None,
-            "FunctionId": org["FuId"] if org else None,
-            "FunctionDesc": facts.function_desc,
-            "OrgUnit": org["DpId"] if org else None,
-            "PeriodTableId": salary["PtId"] if salary else None,
-            "Salary": salary["EmSa"] if salary else None,
-            "HoursPerWeek": schedule["HrWk"] if schedule else None,
-            "WageTaxNumber": wage_tax,
-            "Blocked": employee["Bl"],
-            # The employee's own stamp: child changes do not move it (quirk R3).
-            "ModifiedDate": employee["_modified"],
-            STATE: DELETED if employee.get("_deleted") else BLOCKED if employee["Bl"] else None,
-        }
+def _employee(ctx: RowContext, record: Record) -> Record:
+    facts = employee_facts(ctx, record)
+    employee, person, contract = facts.employee, facts.person, facts.contract
+    salary, org, schedule = facts.salary, facts.org_function, facts.timetable
+    fiscal = facts.fiscal
+    wage_tax = fiscal["WageTaxNumber"] if fiscal else None
+    if facts.terminated and ctx.options.wage_tax_blank_for_terminated:
+        wage_tax = None  # quirk R1: the fiscal connector still has it
+    return {
+        "EmployeeId": employee["EmId"],
+        "PersonId": person["BcCo"],
+        "EmployerId": contract["CmId"] if contract else None,
+        "FirstName": person.get("FiNm"),
+        "Initials": person.get("In"),
+        "PrefixBirthName": person.get("Is"),
+        "BirthName": person.get("LaNm"),
+        "DateOfBirth": person.get("DaBi"),
+        "Gender": person.get("ViGe"),
+        "BSN": person.get("SoSe"),
+        "Mail": person.get("EmAd"),
+        "Street": person.get("Ad"),
+        "HouseNumber": person.get("HmNr"),
+        "AddNumber": person.get("HmAd"),
+        "ZIPCode": person.get("ZpCd"),
+        "City": person.get("Rs"),
+        "Country": person.get("CoId"),
+        "EmploymentStart": contract["DaBe"] if contract else None,
+        "EmploymentEnd": contract["DaEn"] if contract else None,
+        "EmploymentSeq": contract["DvSn"] if contract else None,
+        "FunctionId": org["FuId"] if org else None,
+        "FunctionDesc": facts.function_desc,
+        "OrgUnit": org["DpId"] if org else None,
+        "PeriodTableId": salary["PtId"] if salary else None,
+        "Salary": salary["EmSa"] if salary else None,
+        "HoursPerWeek": schedule["HrWk"] if schedule else None,
+        "WageTaxNumber": wage_tax,
+        "Blocked": employee["Bl"],
+        # The employee's own stamp: child changes do not move it (quirk R3).
+        "ModifiedDate": employee["_modified"],
+        STATE: DELETED if employee.get("_deleted") else BLOCKED if employee["Bl"] else None,
+    }
 
 
 EMPLOYEES = connector(
@@ -100,24 +103,22 @@ EMPLOYEES = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployeeId",),
-    sources=EMPLOYEE_SOURCES,
-    build=_employees,
+    rows=Driver("employees", _employee),
+    links=EMPLOYEE_LINKS,
     dutch_decimals=("Salary",),
 )
 
 
-def _fiscal(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    gone = deleted_employees(tenant)
-    for record in tenant.table("fiscal"):
-        if record["EmId"] in gone:
-            continue
-        yield {
-            "EmployeeId": record["EmId"],
-            "EmployerId": record["ErId"],
-            "DateStart": record["DaBe"],
-            "WageTaxNumber": record["WageTaxNumber"],
-            "ModifiedDate": record["_modified"],
-        }
+def _fiscal(ctx: RowContext, record: Record) -> Record | None:
+    if employee_deleted(ctx, record["EmId"]):
+        return None
+    return {
+        "EmployeeId": record["EmId"],
+        "EmployerId": record["ErId"],
+        "DateStart": record["DaBe"],
+        "WageTaxNumber": record["WageTaxNumber"],
+        "ModifiedDate": record["_modified"],
+    }
 
 
 EMPLOYEE_FISCAL = connector(
@@ -131,25 +132,23 @@ EMPLOYEE_FISCAL = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployeeId", "DateStart"),
-    sources=("fiscal", "employees"),
-    build=_fiscal,
+    rows=Driver("fiscal", _fiscal),
+    links=(rows_of_employee("fiscal"),),
 )
 
 
-def _contracts(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    gone = deleted_employees(tenant)
-    for record in tenant.table("contracts"):
-        if record["EmId"] in gone:
-            continue
-        yield {
-            "EmployeeId": record["EmId"],
-            "EmploymentSeq": record["DvSn"],
-            "EmployerId": record["CmId"],
-            "DateStart": record["DaBe"],
-            "DateEnd": record["DaEn"],
-            "ContractType": record["ApCo"],
-            "ModifiedDate": record["_modified"],
-        }
+def _contract(ctx: RowContext, record: Record) -> Record | None:
+    if employee_deleted(ctx, record["EmId"]):
+        return None
+    return {
+        "EmployeeId": record["EmId"],
+        "EmploymentSeq": record["DvSn"],
+        "EmployerId": record["CmId"],
+        "DateStart": record["DaBe"],
+        "DateEnd": record["DaEn"],
+        "ContractType": record["ApCo"],
+        "ModifiedDate": record["_modified"],
+    }
 
 
 CONTRACTS = connector(
@@ -165,24 +164,22 @@ CONTRACTS = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployeeId", "DateStart"),
-    sources=("contracts", "employees"),
-    build=_contracts,
+    rows=Driver("contracts", _contract),
+    links=(rows_of_employee("contracts"),),
 )
 
 
-def _salaries(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    gone = deleted_employees(tenant)
-    for record in tenant.table("salaries"):
-        if record["EmId"] in gone:
-            continue
-        yield {
-            "EmployeeId": record["EmId"],
-            "DateStart": record["DaBe"],
-            "PeriodTableId": record["PtId"],
-            "SalaryKind": record["SaPe"],
-            "Salary": record["EmSa"],
-            "ModifiedDate": record["_modified"],
-        }
+def _salary(ctx: RowContext, record: Record) -> Record | None:
+    if employee_deleted(ctx, record["EmId"]):
+        return None
+    return {
+        "EmployeeId": record["EmId"],
+        "DateStart": record["DaBe"],
+        "PeriodTableId": record["PtId"],
+        "SalaryKind": record["SaPe"],
+        "Salary": record["EmSa"],
+        "ModifiedDate": record["_modified"],
+    }
 
 
 SALARIES = connector(
@@ -197,25 +194,24 @@ SALARIES = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployeeId", "DateStart"),
-    sources=("salaries", "employees"),
-    build=_salaries,
+    rows=Driver("salaries", _salary),
+    links=(rows_of_employee("salaries"),),
     dutch_decimals=("Salary",),
 )
 
 
-def _payroll_periods(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("payroll_periods"):
-        yield {
-            "EmployerId": record["EmployerId"],
-            "PeriodTableId": record["PeriodTableId"],
-            "PeriodTableCode": PERIOD_TABLES[record["PeriodTableId"]][0],
-            "Year": record["Year"],
-            "Period": record["Period"],
-            "DateFrom": record["DateFrom"],
-            "DateTo": record["DateTo"],
-            "Closed": record["Closed"],
-            "ModifiedDate": record["_modified"],
-        }
+def _payroll_period(ctx: RowContext, record: Record) -> Record:
+    return {
+        "EmployerId": record["EmployerId"],
+        "PeriodTableId": record["PeriodTableId"],
+        "PeriodTableCode": PERIOD_TABLES[record["PeriodTableId"]][0],
+        "Year": record["Year"],
+        "Period": record["Period"],
+        "DateFrom": record["DateFrom"],
+        "DateTo": record["DateTo"],
+        "Closed": record["Closed"],
+        "ModifiedDate": record["_modified"],
+    }
 
 
 PAYROLL_PERIODS = connector(
@@ -233,8 +229,7 @@ PAYROLL_PERIODS = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployerId", "PeriodTableId", "Year", "Period"),
-    sources=("payroll_periods",),
-    build=_payroll_periods,
+    rows=Driver("payroll_periods", _payroll_period),
 )
 
 CUSTOM_CONNECTORS: tuple[GetConnector, ...] = (

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import itemgetter
 from typing import Any, Literal
 
+from simulator.catalogue.rows import Driver, Link, RowOptions, build_rows
 from simulator.tenant import Record, Tenant
 
 DataType = Literal["string", "int", "decimal", "boolean", "date"]
@@ -71,36 +71,35 @@ def moment(id_: str, label: str, *, code: str = "") -> Field:
 
 
 @dataclass(frozen=True)
-class RowOptions:
-    """What a row builder needs besides the tenant: the day, and quirks that change row content."""
-
-    today: date
-    wage_tax_blank_for_terminated: bool = False  # quirk R1
-
-
-RowBuilder = Callable[[Tenant, RowOptions], Iterable[Record]]
-
-
-@dataclass(frozen=True)
 class GetConnector:
     """A GetConnector definition: fields, key, the tables it reads and how to build its rows.
 
-    Builders yield one dict per row keyed by field id; a builder may mark a row with
+    Each driver record gives at most one row, a dict keyed by field id; a row may be marked
     `STATE: BLOCKED | DELETED` so the shell-row quirk (R5) can act on it. Deleted rows are left
-    out unless shells are on.
+    out unless shells are on. The connector's key fields are, in order, its drivers' key fields
+    (so rows can be put in key order without being built).
     """
 
     id: str
     description: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]
-    sources: tuple[str, ...]
-    build: RowBuilder
+    drivers: tuple[Driver, ...]
+    links: tuple[Link, ...] = ()
     # Decimal fields rendered as Dutch strings ("1.234,56") under quirk R4.
     dutch_decimals: frozenset[str] = field(default=frozenset())
 
     def field_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.fields)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every table the rows read: drivers first."""
+        return (*(d.table for d in self.drivers), *(link.table for link in self.links))
+
+    def build(self, tenant: Tenant, options: RowOptions) -> Iterator[Record]:
+        """Every row as a dict (with its STATE mark), in shipped order."""
+        return build_rows(self.drivers, tenant, options)
 
 
 def connector(
@@ -109,8 +108,8 @@ def connector(
     fields: Iterable[Field],
     *,
     key: tuple[str, ...],
-    sources: tuple[str, ...],
-    build: RowBuilder,
+    rows: Driver | tuple[Driver, ...],
+    links: tuple[Link, ...] = (),
     dutch_decimals: Iterable[str] = (),
 ) -> GetConnector:
     """Define a connector; fields without an internal code get `U001`, `U002`, ... as AFAS does."""
@@ -122,7 +121,8 @@ def connector(
     missing = [name for name in (*key, *dutch_decimals) if name not in ids]
     if missing:
         raise ValueError(f"{id_}: key or Dutch-decimal fields not among the fields: {missing}")
-    return GetConnector(id_, description, numbered, key, sources, build, frozenset(dutch_decimals))
+    drivers = rows if isinstance(rows, tuple) else (rows,)
+    return GetConnector(id_, description, numbered, key, drivers, links, frozenset(dutch_decimals))
 
 
 def current(records: list[Record], date_field: str, today: date) -> Record | None:
@@ -137,15 +137,3 @@ def current(records: list[Record], date_field: str, today: date) -> Record | Non
         else:
             break
     return chosen if chosen is not None else (records[0] if records else None)
-
-
-def group_by(records: Iterable[Record], field_name: str, sort_by: str) -> dict[Any, list[Record]]:
-    """Records grouped by one field, each group sorted by another."""
-    groups: dict[Any, list[Record]] = {}
-    for record in records:
-        groups.setdefault(record[field_name], []).append(record)
-    by_field = itemgetter(sort_by)
-    for group in groups.values():
-        if len(group) > 1:
-            group.sort(key=by_field)
-    return groups

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from simulator.catalogue.fields import (
     BLOCKED,
     DELETED,
     STATE,
     Field,
     GetConnector,
-    RowOptions,
     amount,
     connector,
     flag,
@@ -18,17 +15,17 @@ from simulator.catalogue.fields import (
     number,
     text,
 )
-from simulator.tenant import Record, Tenant
+from simulator.catalogue.rows import Driver, Link, RowContext, matching
+from simulator.tenant import Record
 from simulator.tenant.people import address_line1, address_line3, full_name
 
 
-def _administrations(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("administrations"):
-        yield {
-            "AdminId": record["AdminId"],
-            "AdminNm": record["AdminNm"],
-            "AdminCd": record["AdminCd"],
-        }
+def _administrations(ctx: RowContext, record: Record) -> Record:
+    return {
+        "AdminId": record["AdminId"],
+        "AdminNm": record["AdminNm"],
+        "AdminCd": record["AdminCd"],
+    }
 
 
 # Field codes, lengths and labels as AFAS's published metainfo example shows them.
@@ -41,35 +38,33 @@ ADMINISTRATIONS = connector(
         Field("AdminCd", "string", "Administratie", 10, "UnCo", 1),
     ),
     key=("AdminId",),
-    sources=("administrations",),
-    build=_administrations,
+    rows=Driver("administrations", _administrations),
 )
 
 
-def _accounts(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("ledger_accounts"):
-        collect = record["CollectAccountType"]
-        yield {
-            "Account": record["Account"],
-            "Description": record["Description"],
-            "Type": record["Type"],
-            "Sort": "Normaal" if collect is None else "Verzamelrekening",
-            "Blocked": record["Blocked"],
-            "CollectAccount": collect is not None,
-            "CollectAccountType": collect,
-            "Feature": None,
-            "CollectOn": None,
-            "VatAllowed": record["VatCode"] is not None,
-            "VatCode": record["VatCode"],
-            "Budget": None,
-            "ToProject": record["ToProject"],
-            # A filled axis means entries on this account need allocation lines (W18).
-            "DimAx1": record["DimAx1"],
-            "DimAx2": None,
-            "DimAx3": None,
-            "DimAx4": None,
-            "DimAx5": None,
-        }
+def _accounts(ctx: RowContext, record: Record) -> Record:
+    collect = record["CollectAccountType"]
+    return {
+        "Account": record["Account"],
+        "Description": record["Description"],
+        "Type": record["Type"],
+        "Sort": "Normaal" if collect is None else "Verzamelrekening",
+        "Blocked": record["Blocked"],
+        "CollectAccount": collect is not None,
+        "CollectAccountType": collect,
+        "Feature": None,
+        "CollectOn": None,
+        "VatAllowed": record["VatCode"] is not None,
+        "VatCode": record["VatCode"],
+        "Budget": None,
+        "ToProject": record["ToProject"],
+        # A filled axis means entries on this account need allocation lines (W18).
+        "DimAx1": record["DimAx1"],
+        "DimAx2": None,
+        "DimAx3": None,
+        "DimAx4": None,
+        "DimAx5": None,
+    }
 
 
 ACCOUNTS = connector(
@@ -92,23 +87,21 @@ ACCOUNTS = connector(
         *(text(f"DimAx{axis}", f"Kostenplaats as {axis}", 15) for axis in range(1, 6)),
     ),
     key=("Account",),
-    sources=("ledger_accounts",),
-    build=_accounts,
+    rows=Driver("ledger_accounts", _accounts),
 )
 
 
-def _vat_codes(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("vat_codes"):
-        yield {
-            "VatCode": record["VatCode"],
-            "Description": record["Description"],
-            "AccountNr": record["AccountNr"],
-            "VatPerc": record["VatPerc"],
-            "VatDuty": "Btw-plichtig" if record["VatPerc"] else "Niet btw-plichtig",
-            "Blocked": record["Blocked"],
-            "VatMethod": "Factuurstelsel",
-            "VatType": record["VatType"],
-        }
+def _vat_codes(ctx: RowContext, record: Record) -> Record:
+    return {
+        "VatCode": record["VatCode"],
+        "Description": record["Description"],
+        "AccountNr": record["AccountNr"],
+        "VatPerc": record["VatPerc"],
+        "VatDuty": "Btw-plichtig" if record["VatPerc"] else "Niet btw-plichtig",
+        "Blocked": record["Blocked"],
+        "VatMethod": "Factuurstelsel",
+        "VatType": record["VatType"],
+    }
 
 
 VAT_CODES = connector(
@@ -125,14 +118,12 @@ VAT_CODES = connector(
         text("VatType", "Soort btw", 30),
     ),
     key=("VatCode",),
-    sources=("vat_codes",),
-    build=_vat_codes,
+    rows=Driver("vat_codes", _vat_codes),
 )
 
 
-def _journals(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("journals"):
-        yield dict(record)
+def _journals(ctx: RowContext, record: Record) -> Record:
+    return dict(record)
 
 
 JOURNALS = connector(
@@ -146,14 +137,12 @@ JOURNALS = connector(
         flag("Blocked", "Geblokkeerd"),
     ),
     key=("UnitId", "JournalId"),
-    sources=("journals",),
-    build=_journals,
+    rows=Driver("journals", _journals),
 )
 
 
-def _booking_periods(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("booking_periods"):
-        yield {**record, "Periodtable": 1, "TableDesc": "Maanden"}
+def _booking_periods(ctx: RowContext, record: Record) -> Record:
+    return {**record, "Periodtable": 1, "TableDesc": "Maanden"}
 
 
 BOOKING_PERIODS = connector(
@@ -171,48 +160,53 @@ BOOKING_PERIODS = connector(
         text("TableDesc", "Omschrijving periodetabel", 50),
     ),
     key=("Unit", "Year", "Period"),
-    sources=("booking_periods",),
-    build=_booking_periods,
+    rows=Driver("booking_periods", _booking_periods),
 )
 
 
-def _relation_rows(tenant: Tenant, table: str, key: str) -> Iterator[tuple[Record, Record]]:
-    persons, organisations = tenant.table("persons"), tenant.table("organisations")
-    for record in tenant.table(table):
-        relation = organisations.get((record["BcCo"],)) or persons.get((record["BcCo"],)) or {}
-        yield record, relation
+def _relation_of(ctx: RowContext, record: Record) -> Record:
+    bcco = record["BcCo"]
+    return ctx.record("organisations", bcco) or ctx.record("persons", bcco) or {}
+
+
+def _relation_links(table: str) -> tuple[Link, ...]:
+    """A relation's name, address and numbers show on its debtor or creditor row."""
+    return tuple(
+        Link(source, matching("BcCo", "BcCo", table=table))
+        for source in ("persons", "organisations")
+    )
 
 
 def _relation_name(relation: Record) -> str | None:
     return relation.get("Nm") or full_name(relation) or None
 
 
-def _debtors(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record, relation in _relation_rows(tenant, "debtors", "DbId"):
-        yield {
-            "DebtorId": record["DbId"],
-            "DebtorName": _relation_name(relation),
-            "BcCo": record["BcCo"],
-            "SearchName": relation.get("SeNm"),
-            "AdressLine1": address_line1(relation),
-            "AdressLine3": address_line3(relation),
-            "AdressLine4": None,
-            "TelNr": relation.get("TeNr"),
-            "Email": relation.get("EmAd"),
-            "IBAN": record.get("Iban"),
-            "VatNr": relation.get("VaId"),
-            "ChOfCommNr": relation.get("CcNr"),
-            "CollectAccount": record.get("ColA"),
-            "PayCon": record.get("PaCd"),
-            "VatDuty": record.get("VaDu"),
-            "Blocked": record["Bl"],
-            "CreditLimit": record.get("CreditLimit"),
-            "CurrencyId": record.get("CuId"),
-            "AutoPayment": record.get("AutoPayment", False),
-            "CreateDate": record["_created"],
-            "ModifiedDate": record["_modified"],
-            STATE: DELETED if record.get("_deleted") else BLOCKED if record["Bl"] else None,
-        }
+def _debtor(ctx: RowContext, record: Record) -> Record:
+    relation = _relation_of(ctx, record)
+    return {
+        "DebtorId": record["DbId"],
+        "DebtorName": _relation_name(relation),
+        "BcCo": record["BcCo"],
+        "SearchName": relation.get("SeNm"),
+        "AdressLine1": address_line1(relation),
+        "AdressLine3": address_line3(relation),
+        "AdressLine4": None,
+        "TelNr": relation.get("TeNr"),
+        "Email": relation.get("EmAd"),
+        "IBAN": record.get("Iban"),
+        "VatNr": relation.get("VaId"),
+        "ChOfCommNr": relation.get("CcNr"),
+        "CollectAccount": record.get("ColA"),
+        "PayCon": record.get("PaCd"),
+        "VatDuty": record.get("VaDu"),
+        "Blocked": record["Bl"],
+        "CreditLimit": record.get("CreditLimit"),
+        "CurrencyId": record.get("CuId"),
+        "AutoPayment": record.get("AutoPayment", False),
+        "CreateDate": record["_created"],
+        "ModifiedDate": record["_modified"],
+        STATE: DELETED if record.get("_deleted") else BLOCKED if record["Bl"] else None,
+    }
 
 
 DEBTORS = connector(
@@ -242,37 +236,37 @@ DEBTORS = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("DebtorId",),
-    sources=("debtors", "persons", "organisations"),
-    build=_debtors,
+    rows=Driver("debtors", _debtor),
+    links=_relation_links("debtors"),
     dutch_decimals=("CreditLimit",),
 )
 
 
-def _creditors(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record, relation in _relation_rows(tenant, "creditors", "CrId"):
-        yield {
-            "CreditorId": record["CrId"],
-            "CreditorName": _relation_name(relation),
-            "BcCo": record["BcCo"],
-            "SearchName": relation.get("SeNm"),
-            "Adressline1": address_line1(relation),
-            "Adressline3": address_line3(relation),
-            "Adressline4": None,
-            "TelNr": relation.get("TeNr"),
-            "Email": relation.get("EmAd"),
-            "IBAN": record.get("Iban"),
-            "Btw-nummer": relation.get("VaId"),
-            "ChOfCommNr": relation.get("CcNr"),
-            "PaymentCondition": record.get("PaCd"),
-            "CreditLimit": record.get("CreditLimit"),
-            "TempBlocked": record.get("TempBlocked", False),
-            "VatDuty": record.get("VaDu"),
-            "AutoPayment": record.get("AutoPayment", False),
-            "Blocked": record["Bl"],
-            "CreateDate": record["_created"],
-            "ModifiedDate": record["_modified"],
-            STATE: DELETED if record.get("_deleted") else BLOCKED if record["Bl"] else None,
-        }
+def _creditor(ctx: RowContext, record: Record) -> Record:
+    relation = _relation_of(ctx, record)
+    return {
+        "CreditorId": record["CrId"],
+        "CreditorName": _relation_name(relation),
+        "BcCo": record["BcCo"],
+        "SearchName": relation.get("SeNm"),
+        "Adressline1": address_line1(relation),
+        "Adressline3": address_line3(relation),
+        "Adressline4": None,
+        "TelNr": relation.get("TeNr"),
+        "Email": relation.get("EmAd"),
+        "IBAN": record.get("Iban"),
+        "Btw-nummer": relation.get("VaId"),
+        "ChOfCommNr": relation.get("CcNr"),
+        "PaymentCondition": record.get("PaCd"),
+        "CreditLimit": record.get("CreditLimit"),
+        "TempBlocked": record.get("TempBlocked", False),
+        "VatDuty": record.get("VaDu"),
+        "AutoPayment": record.get("AutoPayment", False),
+        "Blocked": record["Bl"],
+        "CreateDate": record["_created"],
+        "ModifiedDate": record["_modified"],
+        STATE: DELETED if record.get("_deleted") else BLOCKED if record["Bl"] else None,
+    }
 
 
 CREDITORS = connector(
@@ -301,39 +295,37 @@ CREDITORS = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("CreditorId",),
-    sources=("creditors", "persons", "organisations"),
-    build=_creditors,
+    rows=Driver("creditors", _creditor),
+    links=_relation_links("creditors"),
 )
 
 
-def _transactions(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    debtors, creditors = tenant.table("debtors"), tenant.table("creditors")
-    for line in tenant.table("entries"):
-        account = line["AcNr"]
-        if line["VaAs"] == "2":  # a debtor line posts to the debtor's collective account
-            account = (debtors.get((account,)) or {}).get("ColA", "1300")
-        elif line["VaAs"] == "3":
-            account = (creditors.get((account,)) or {}).get("ColA", "1600")
-        yield {
-            "UnitId": line["UnId"],
-            "EntryNo": line["EnNo"],
-            "SeqNo": line["SeqNo"],
-            "Year": line["Year"],
-            "Period": line["Peri"],
-            "JournalId": line["JoCo"],
-            "AccountNo": account,
-            "AmtDebit": line["AmDe"],
-            "AmtCredit": line["AmCr"],
-            "EntryDate": line["EnDa"],
-            "InvoiceId": line.get("InId"),
-            "VoucherDate": line.get("BpDa"),
-            "VoucherNo": line.get("BpNr"),
-            "VatCode": line.get("VaId"),
-            "VatAmt": line.get("VatAmt"),
-            "Description": line.get("Ds"),
-            "Created": line["_created"],
-            "Modified": line["_modified"],
-        }
+def _transaction(ctx: RowContext, line: Record) -> Record:
+    account = line["AcNr"]
+    if line["VaAs"] == "2":  # a debtor line posts to the debtor's collective account
+        account = (ctx.record("debtors", account) or {}).get("ColA", "1300")
+    elif line["VaAs"] == "3":
+        account = (ctx.record("creditors", account) or {}).get("ColA", "1600")
+    return {
+        "UnitId": line["UnId"],
+        "EntryNo": line["EnNo"],
+        "SeqNo": line["SeqNo"],
+        "Year": line["Year"],
+        "Period": line["Peri"],
+        "JournalId": line["JoCo"],
+        "AccountNo": account,
+        "AmtDebit": line["AmDe"],
+        "AmtCredit": line["AmCr"],
+        "EntryDate": line["EnDa"],
+        "InvoiceId": line.get("InId"),
+        "VoucherDate": line.get("BpDa"),
+        "VoucherNo": line.get("BpNr"),
+        "VatCode": line.get("VaId"),
+        "VatAmt": line.get("VatAmt"),
+        "Description": line.get("Ds"),
+        "Created": line["_created"],
+        "Modified": line["_modified"],
+    }
 
 
 TRANSACTIONS = connector(
@@ -360,8 +352,12 @@ TRANSACTIONS = connector(
         moment("Modified", "Gewijzigd op"),
     ),
     key=("UnitId", "EntryNo", "SeqNo"),
-    sources=("entries", "debtors", "creditors"),
-    build=_transactions,
+    rows=Driver("entries", _transaction),
+    # A debtor's or creditor's collective account shows on its lines.
+    links=(
+        Link("debtors", matching("AcNr", "DbId", table="entries")),
+        Link("creditors", matching("AcNr", "CrId", table="entries")),
+    ),
     dutch_decimals=("AmtCredit",),
 )
 

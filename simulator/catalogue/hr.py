@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from simulator.catalogue.fields import (
@@ -10,7 +9,6 @@ from simulator.catalogue.fields import (
     DELETED,
     STATE,
     GetConnector,
-    RowOptions,
     amount,
     connector,
     flag,
@@ -18,56 +16,57 @@ from simulator.catalogue.fields import (
     number,
     text,
 )
-from simulator.catalogue.staff import EMPLOYEE_SOURCES, employee_facts
-from simulator.tenant import Record, Tenant
+from simulator.catalogue.rows import Driver, Link, RowContext, RowId, matching
+from simulator.catalogue.staff import EMPLOYEE_LINKS, employee_facts
+from simulator.tenant import Record
 from simulator.tenant.employees import LEAVE_REASONS, LEAVE_TYPES
 from simulator.tenant.people import address_line1, address_line3, full_name
 
 _CONTRACT_TYPES = {"O": "Onbepaalde tijd", "B": "Bepaalde tijd"}
 
 
-def _employees(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for facts in employee_facts(tenant, options.today):
-        employee, person, contract = facts.employee, facts.person, facts.contract
-        org, schedule = facts.org_function, facts.timetable
-        hours = schedule["HrWk"] if schedule else None
-        yield {
-            "EmployeeId": employee["EmId"],
-            "PersonId": person["BcCo"],
-            "EmployerId": contract["CmId"] if contract else None,
-            "BSN": person.get("SoSe"),
-            "BirthName": person.get("LaNm"),
-            "Initials": person.get("In"),
-            "PrefixBirthName": person.get("Is"),
-            "DateOfBirth": person.get("DaBi"),
-            "Gender": person.get("ViGe"),
-            "MaritalStatus": None,
-            "PrefixPartner": None,
-            "BirthNamePartner": None,
-            "NameUse": "0",
-            "Mobile": person.get("MbNr"),
-            "Phone": person.get("TeNr"),
-            "Street": person.get("Ad"),
-            "HouseNumber": person.get("HmNr"),
-            "AddNumber": person.get("HmAd"),
-            "ZIPCode": person.get("ZpCd"),
-            "City": person.get("Rs"),
-            "Country": person.get("CoId"),
-            "EmploymentStart": contract["DaBe"] if contract else None,
-            "EmploymentEnd": contract["DaEn"] if contract else None,
-            "HourPerWeek": hours,
-            "EmploymentType": contract["ApCo"] if contract else None,
-            "EmploymentTypeDesc": _CONTRACT_TYPES.get(contract["ApCo"]) if contract else None,
-            "FTE": (hours / 40).quantize(Decimal("0.0001")) if hours is not None else None,
-            "OrgUnit": org["DpId"] if org else None,
-            "OrgUnitDesc": facts.org_unit_desc,
-            "FunctionId": org["FuId"] if org else None,
-            "FunctionDesc": facts.function_desc,
-            "DateDeceased": None,
-            "Mail": person.get("EmAd"),
-            "FirstName": person.get("FiNm"),
-            STATE: DELETED if employee.get("_deleted") else BLOCKED if employee["Bl"] else None,
-        }
+def _employee(ctx: RowContext, record: Record) -> Record:
+    facts = employee_facts(ctx, record)
+    employee, person, contract = facts.employee, facts.person, facts.contract
+    org, schedule = facts.org_function, facts.timetable
+    hours = schedule["HrWk"] if schedule else None
+    return {
+        "EmployeeId": employee["EmId"],
+        "PersonId": person["BcCo"],
+        "EmployerId": contract["CmId"] if contract else None,
+        "BSN": person.get("SoSe"),
+        "BirthName": person.get("LaNm"),
+        "Initials": person.get("In"),
+        "PrefixBirthName": person.get("Is"),
+        "DateOfBirth": person.get("DaBi"),
+        "Gender": person.get("ViGe"),
+        "MaritalStatus": None,
+        "PrefixPartner": None,
+        "BirthNamePartner": None,
+        "NameUse": "0",
+        "Mobile": person.get("MbNr"),
+        "Phone": person.get("TeNr"),
+        "Street": person.get("Ad"),
+        "HouseNumber": person.get("HmNr"),
+        "AddNumber": person.get("HmAd"),
+        "ZIPCode": person.get("ZpCd"),
+        "City": person.get("Rs"),
+        "Country": person.get("CoId"),
+        "EmploymentStart": contract["DaBe"] if contract else None,
+        "EmploymentEnd": contract["DaEn"] if contract else None,
+        "HourPerWeek": hours,
+        "EmploymentType": contract["ApCo"] if contract else None,
+        "EmploymentTypeDesc": _CONTRACT_TYPES.get(contract["ApCo"]) if contract else None,
+        "FTE": (hours / 40).quantize(Decimal("0.0001")) if hours is not None else None,
+        "OrgUnit": org["DpId"] if org else None,
+        "OrgUnitDesc": facts.org_unit_desc,
+        "FunctionId": org["FuId"] if org else None,
+        "FunctionDesc": facts.function_desc,
+        "DateDeceased": None,
+        "Mail": person.get("EmAd"),
+        "FirstName": person.get("FiNm"),
+        STATE: DELETED if employee.get("_deleted") else BLOCKED if employee["Bl"] else None,
+    }
 
 
 EMPLOYEES = connector(
@@ -110,29 +109,27 @@ EMPLOYEES = connector(
         text("FirstName", "Voornaam", 50),
     ),
     key=("EmployeeId",),
-    sources=EMPLOYEE_SOURCES,
-    build=_employees,
+    rows=Driver("employees", _employee),
+    links=EMPLOYEE_LINKS,
 )
 
 
-def _employers(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    organisations = tenant.table("organisations")
-    for employer in tenant.table("employers"):
-        organisation = organisations.get((employer["OrganisationId"],)) or {}
-        yield {
-            "EmployerId": employer["EmployerId"],
-            "Name": employer["Name"],
-            "OrganisationId": employer["OrganisationId"],
-            "AddressLine1": address_line1(organisation),
-            "AddressLine3": address_line3(organisation),
-            "AddressLine4": None,
-            "DimAx1": None,
-            "DimAx2": None,
-            "DimAx3": None,
-            "DimAx4": None,
-            "DimAx5": None,
-            "UnitId": employer["UnitId"],
-        }
+def _employer(ctx: RowContext, employer: Record) -> Record:
+    organisation = ctx.record("organisations", employer["OrganisationId"]) or {}
+    return {
+        "EmployerId": employer["EmployerId"],
+        "Name": employer["Name"],
+        "OrganisationId": employer["OrganisationId"],
+        "AddressLine1": address_line1(organisation),
+        "AddressLine3": address_line3(organisation),
+        "AddressLine4": None,
+        "DimAx1": None,
+        "DimAx2": None,
+        "DimAx3": None,
+        "DimAx4": None,
+        "DimAx5": None,
+        "UnitId": employer["UnitId"],
+    }
 
 
 EMPLOYERS = connector(
@@ -149,14 +146,13 @@ EMPLOYERS = connector(
         number("UnitId", "Administratie", 3, lookup=True),
     ),
     key=("EmployerId",),
-    sources=("employers", "organisations"),
-    build=_employers,
+    rows=Driver("employers", _employer),
+    links=(Link("organisations", matching("OrganisationId", "BcCo", table="employers")),),
 )
 
 
-def _functions(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("functions"):
-        yield {name: record[name] for name in FUNCTION_FIELDS}
+def _function(ctx: RowContext, record: Record) -> Record:
+    return {name: record[name] for name in FUNCTION_FIELDS}
 
 
 FUNCTION_FIELDS = ("Employer", "FunctionId", "FunctionDesc", "Blocked", "FunctionType")
@@ -171,20 +167,18 @@ FUNCTIONS = connector(
         text("FunctionType", "Soort functie", 10),
     ),
     key=("Employer", "FunctionId"),
-    sources=("functions",),
-    build=_functions,
+    rows=Driver("functions", _function),
 )
 
 
-def _cost_centres(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("cost_centres"):
-        yield {
-            "EmployerId": record["EmployerId"],
-            "CostCentre": record["CostCentre"],
-            "Description": record["Description"],
-            "Blocked": record["Blocked"],
-            "ModifiedDate": record["_modified"],
-        }
+def _cost_centre(ctx: RowContext, record: Record) -> Record:
+    return {
+        "EmployerId": record["EmployerId"],
+        "CostCentre": record["CostCentre"],
+        "Description": record["Description"],
+        "Blocked": record["Blocked"],
+        "ModifiedDate": record["_modified"],
+    }
 
 
 COST_CENTRES = connector(
@@ -198,32 +192,36 @@ COST_CENTRES = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("EmployerId", "CostCentre"),
-    sources=("cost_centres",),
-    build=_cost_centres,
+    rows=Driver("cost_centres", _cost_centre),
 )
 
 
-def _org_per(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for kind, table in (("Persoon", "persons"), ("Organisatie", "organisations")):
-        for record in tenant.table(table):
-            person = kind == "Persoon"
-            yield {
-                "BcCo": record["BcCo"],
-                "Type": kind,
-                "SearchName": record.get("SeNm"),
-                "Name": full_name(record) if person else record.get("Nm"),
-                "AdressLine1": address_line1(record),
-                "AdressLine3": address_line3(record),
-                "AdressLine4": None,
-                "TelWork": record.get("TeNr"),
-                "MailWork": record.get("EmAd"),
-                "Homepage": record.get("HoPa"),
-                "Note": None,
-                "ChOfCommNr": record.get("CcNr"),
-                "DateBirth": record.get("DaBi"),
-                "BSN": record.get("SoSe"),
-                STATE: DELETED if record.get("_deleted") else None,
-            }
+def _relation(ctx: RowContext, record: Record, *, person: bool) -> Record:
+    return {
+        "BcCo": record["BcCo"],
+        "Type": "Persoon" if person else "Organisatie",
+        "SearchName": record.get("SeNm"),
+        "Name": full_name(record) if person else record.get("Nm"),
+        "AdressLine1": address_line1(record),
+        "AdressLine3": address_line3(record),
+        "AdressLine4": None,
+        "TelWork": record.get("TeNr"),
+        "MailWork": record.get("EmAd"),
+        "Homepage": record.get("HoPa"),
+        "Note": None,
+        "ChOfCommNr": record.get("CcNr"),
+        "DateBirth": record.get("DaBi"),
+        "BSN": record.get("SoSe"),
+        STATE: DELETED if record.get("_deleted") else None,
+    }
+
+
+def _person(ctx: RowContext, record: Record) -> Record:
+    return _relation(ctx, record, person=True)
+
+
+def _organisation(ctx: RowContext, record: Record) -> Record:
+    return _relation(ctx, record, person=False)
 
 
 ORG_PER = connector(
@@ -246,24 +244,28 @@ ORG_PER = connector(
         text("BSN", "BSN", 9),
     ),
     key=("BcCo",),
-    sources=("persons", "organisations"),
-    build=_org_per,
+    # Persons first, then organisations, each in insertion order.
+    rows=(Driver("persons", _person), Driver("organisations", _organisation)),
 )
 
 
-def _leave_balances(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    taken: dict[tuple[str, str, int], Decimal] = {}
-    for absence in tenant.table("absences"):
-        slot = (absence["EmId"], absence["ViAt"], absence["DaBe"].year)
-        taken[slot] = taken.get(slot, Decimal(0)) + absence["DuRa"]
-    for record in tenant.table("leave_entitlements"):
-        used = int(taken.get((record["EmployeeId"], record["Leavetype"], record["Year"]), 0))
-        granted = record["StartBalance"] + record["Entitlement"] + record["ExtraEntitlement"]
-        yield {
-            **{name: record[name] for name in LEAVE_BALANCE_FIELDS[:-2]},
-            "Taken": used,
-            "Balance": granted - used,
-        }
+def _leave_balance(ctx: RowContext, record: Record) -> Record:
+    leave_type, year = record["Leavetype"], record["Year"]
+    taken = sum(
+        (
+            absence["DuRa"]
+            for absence in ctx.records_by("absences", "EmId", record["EmployeeId"])
+            if absence["ViAt"] == leave_type and absence["DaBe"].year == year
+        ),
+        Decimal(0),
+    )
+    used = int(taken)
+    granted = record["StartBalance"] + record["Entitlement"] + record["ExtraEntitlement"]
+    return {
+        **{name: record[name] for name in LEAVE_BALANCE_FIELDS[:-2]},
+        "Taken": used,
+        "Balance": granted - used,
+    }
 
 
 LEAVE_BALANCE_FIELDS = (
@@ -287,33 +289,48 @@ LEAVE_BALANCES = connector(
         number("Balance", "Saldo", 9),
     ),
     key=("EmployeeId", "Leavetype", "Year", "Period"),
-    sources=("leave_entitlements", "absences"),
-    build=_leave_balances,
+    rows=Driver("leave_entitlements", _leave_balance),
+    links=(
+        Link(
+            "absences",
+            matching("EmployeeId", "EmId", table="leave_entitlements"),
+        ),
+    ),
 )
 
 
-def _leaves(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    employees, persons = tenant.table("employees"), tenant.table("persons")
-    types, reasons = dict(LEAVE_TYPES), dict(LEAVE_REASONS)
-    for absence in tenant.table("absences"):
-        employee = employees.get((absence["EmId"],)) or {}
-        person = persons.get((employee.get("BcCo"),)) or {}
-        yield {
-            "LeaveId": absence["Id"],
-            "EmployeeId": absence["EmId"],
-            "Name": full_name(person) or None,
-            "BSN": person.get("SoSe"),
-            "Export": False,
-            "Hours": int(absence["DuRa"]) if absence.get("DuRa") is not None else None,
-            "StartDate": absence["DaBe"],
-            "EndDate": absence.get("DaEn"),
-            "DvId": absence.get("EnSe"),
-            "ModifiedDate": absence["_modified"],
-            "LeaveCode": absence["ViAt"],
-            "LeaveDescr": types.get(absence["ViAt"]),
-            "ReasonCode": absence.get("ViLr"),
-            "ReasonDescr": reasons.get(absence.get("ViLr") or ""),
-        }
+_TYPES, _REASONS = dict(LEAVE_TYPES), dict(LEAVE_REASONS)
+
+
+def _leave(ctx: RowContext, absence: Record) -> Record:
+    employee = ctx.record("employees", absence["EmId"]) or {}
+    person = ctx.record("persons", employee.get("BcCo")) or {}
+    return {
+        "LeaveId": absence["Id"],
+        "EmployeeId": absence["EmId"],
+        "Name": full_name(person) or None,
+        "BSN": person.get("SoSe"),
+        "Export": False,
+        "Hours": int(absence["DuRa"]) if absence.get("DuRa") is not None else None,
+        "StartDate": absence["DaBe"],
+        "EndDate": absence.get("DaEn"),
+        "DvId": absence.get("EnSe"),
+        "ModifiedDate": absence["_modified"],
+        "LeaveCode": absence["ViAt"],
+        "LeaveDescr": _TYPES.get(absence["ViAt"]),
+        "ReasonCode": absence.get("ViLr"),
+        "ReasonDescr": _REASONS.get(absence.get("ViLr") or ""),
+    }
+
+
+def _leaves_of_person(ctx: RowContext, person: Record) -> list[RowId]:
+    """A person's name and BSN show on the leave rows of every employee that is that person."""
+    employees, absences = ctx.table("employees"), ctx.table("absences")
+    return [
+        (0, key)
+        for (em_id,) in employees.keys_by("BcCo", person.get("BcCo"))
+        for key in absences.keys_by("EmId", em_id)
+    ]
 
 
 LEAVES = connector(
@@ -336,8 +353,11 @@ LEAVES = connector(
         text("ReasonDescr", "Omschrijving reden verlof", 80),
     ),
     key=("LeaveId",),
-    sources=("absences", "employees", "persons"),
-    build=_leaves,
+    rows=Driver("absences", _leave),
+    links=(
+        Link("employees", matching("EmId", "EmId", table="absences")),
+        Link("persons", _leaves_of_person),
+    ),
 )
 
 HR_CONNECTORS: tuple[GetConnector, ...] = (

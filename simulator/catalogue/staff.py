@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
-from simulator.catalogue.fields import current, group_by
-from simulator.tenant import Record, Tenant
+from simulator.catalogue.fields import current
+from simulator.catalogue.rows import Link, RowContext, matching, same_key
+from simulator.tenant import Record
 
-# The tables the join reads: a change to any of them invalidates the employee connectors.
-EMPLOYEE_SOURCES = (
-    "employees",
-    "persons",
-    "contracts",
-    "salaries",
-    "org_functions",
-    "timetables",
-    "fiscal",
-    "functions",
-    "org_units",
+# The employee's dated tables: (table, date field). A change to one of an employee's records
+# changes that employee's row only.
+DATED = (
+    ("contracts", "DaBe"),
+    ("salaries", "DaBe"),
+    ("org_functions", "DaBe"),
+    ("timetables", "DaBg"),
+    ("fiscal", "DaBe"),
+)
+# The other tables the join reads, and whose rows a change to them affects.
+EMPLOYEE_LINKS = (
+    Link("persons", matching("BcCo", "BcCo", table="employees")),
+    *(Link(table, same_key("EmId")) for table, _date in DATED),
+    Link("functions"),  # a code table: a change redoes every row
+    Link("org_units"),
 )
 
 
@@ -39,40 +42,44 @@ class EmployeeFacts:
     terminated: bool  # the current (last) employment ended before today
 
 
-def employee_facts(tenant: Tenant, today: date) -> Iterator[EmployeeFacts]:
-    """Join every employee with the records in force on `today` (or the last ones, if ended)."""
-    persons = tenant.table("persons")
-    contracts = group_by(tenant.table("contracts"), "EmId", "DaBe")
-    salaries = group_by(tenant.table("salaries"), "EmId", "DaBe")
-    org_functions = group_by(tenant.table("org_functions"), "EmId", "DaBe")
-    timetables = group_by(tenant.table("timetables"), "EmId", "DaBg")
-    fiscal = group_by(tenant.table("fiscal"), "EmId", "DaBe")
-    functions = {
-        (f["Employer"], f["FunctionId"]): f["FunctionDesc"] for f in tenant.table("functions")
-    }
-    org_units = {u["OrgUnit"]: u["Description"] for u in tenant.table("org_units")}
-    for employee in tenant.table("employees"):
-        em_id = employee["EmId"]
-        person = persons.get((employee["BcCo"],)) or {"BcCo": employee["BcCo"]}
-        contract = current(contracts.get(em_id, []), "DaBe", today)
-        ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < today
-        org = current(org_functions.get(em_id, []), "DaBe", today)
-        employer = contract["CmId"] if contract else None
-        yield EmployeeFacts(
-            employee=employee,
-            person=person,
-            contract=contract,
-            salary=current(salaries.get(em_id, []), "DaBe", today),
-            org_function=org,
-            timetable=current(timetables.get(em_id, []), "DaBg", today),
-            fiscal=current(fiscal.get(em_id, []), "DaBe", today),
-            # An unknown function code reads back as no function at all (quirk W10's symptom).
-            function_desc=functions.get((employer, org["FuId"])) if org else None,
-            org_unit_desc=org_units.get(org["DpId"]) if org else None,
-            terminated=ended,
-        )
+def employee_facts(ctx: RowContext, employee: Record) -> EmployeeFacts:
+    """Join an employee with the records in force on `today` (or the last ones, if ended)."""
+    today = ctx.today
+    em_id = employee["EmId"]
+    person = ctx.record("persons", employee["BcCo"]) or {"BcCo": employee["BcCo"]}
+    contract = current(ctx.dated("contracts", "EmId", em_id, "DaBe"), "DaBe", today)
+    ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < today
+    org = current(ctx.dated("org_functions", "EmId", em_id, "DaBe"), "DaBe", today)
+    employer = contract["CmId"] if contract else None
+    functions = ctx.memo("functions", lambda: _function_descriptions(ctx))
+    org_units = ctx.memo(
+        "org_units", lambda: {u["OrgUnit"]: u["Description"] for u in ctx.table("org_units")}
+    )
+    return EmployeeFacts(
+        employee=employee,
+        person=person,
+        contract=contract,
+        salary=current(ctx.dated("salaries", "EmId", em_id, "DaBe"), "DaBe", today),
+        org_function=org,
+        timetable=current(ctx.dated("timetables", "EmId", em_id, "DaBg"), "DaBg", today),
+        fiscal=current(ctx.dated("fiscal", "EmId", em_id, "DaBe"), "DaBe", today),
+        # An unknown function code reads back as no function at all (quirk W10's symptom).
+        function_desc=functions.get((employer, org["FuId"])) if org else None,
+        org_unit_desc=org_units.get(org["DpId"]) if org else None,
+        terminated=ended,
+    )
 
 
-def deleted_employees(tenant: Tenant) -> set[str]:
-    """Codes of soft-deleted employees, whose child rows the child connectors leave out."""
-    return {e["EmId"] for e in tenant.table("employees") if e.get("_deleted")}
+def _function_descriptions(ctx: RowContext) -> dict[tuple[str, str], str]:
+    return {(f["Employer"], f["FunctionId"]): f["FunctionDesc"] for f in ctx.table("functions")}
+
+
+def employee_deleted(ctx: RowContext, em_id: str) -> bool:
+    """Whether an employee is soft-deleted: the child connectors leave its rows out."""
+    employee = ctx.record("employees", em_id)
+    return employee is not None and bool(employee.get("_deleted"))
+
+
+def rows_of_employee(table: str) -> Link:
+    """The child rows (of `table`) an employee's change affects (its deletion hides them)."""
+    return Link("employees", matching("EmId", "EmId", table=table))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from simulator.catalogue.fields import (
     GetConnector,
-    RowOptions,
     amount,
     connector,
     flag,
@@ -14,12 +11,12 @@ from simulator.catalogue.fields import (
     number,
     text,
 )
-from simulator.tenant import Record, Tenant
+from simulator.catalogue.rows import Driver, RowContext
+from simulator.tenant import Record
 
 
-def _projects(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("projects"):
-        yield {**record, "CreateDate": record["_created"], "ModifiedDate": record["_modified"]}
+def _projects(ctx: RowContext, record: Record) -> Record:
+    return {**record, "CreateDate": record["_created"], "ModifiedDate": record["_modified"]}
 
 
 PROJECTS = connector(
@@ -40,32 +37,30 @@ PROJECTS = connector(
         moment("ModifiedDate", "Gewijzigd op"),
     ),
     key=("ProjectId",),
-    sources=("projects",),
-    build=_projects,
+    rows=Driver("projects", _projects),
 )
 
 
-def _realizations(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("realizations"):
-        day = record["DaTi"]
-        yield {
-            "Identity": record["Id"],
-            "Year": day.year,
-            "PeriodId": day.month,
-            "DateTime": day,
-            "EmployeeId": record.get("EmId"),
-            "ProjectId": record.get("PrId"),
-            "Description": record.get("Ds"),
-            "ItemType": record.get("VaIt"),
-            "ItemCodeId": record.get("ItCd"),
-            "InitId": "uur",
-            "QuantityUnit": record.get("Qu"),
-            "Chargeable": record.get("Ch", False),
-            "Approved": record.get("Ap", False),
-            "Prepared": record.get("Pr", False),
-            "DateModified": record["_modified"],
-            "SystemDate": record["_created"],
-        }
+def _realizations(ctx: RowContext, record: Record) -> Record:
+    day = record["DaTi"]
+    return {
+        "Identity": record["Id"],
+        "Year": day.year,
+        "PeriodId": day.month,
+        "DateTime": day,
+        "EmployeeId": record.get("EmId"),
+        "ProjectId": record.get("PrId"),
+        "Description": record.get("Ds"),
+        "ItemType": record.get("VaIt"),
+        "ItemCodeId": record.get("ItCd"),
+        "InitId": "uur",
+        "QuantityUnit": record.get("Qu"),
+        "Chargeable": record.get("Ch", False),
+        "Approved": record.get("Ap", False),
+        "Prepared": record.get("Pr", False),
+        "DateModified": record["_modified"],
+        "SystemDate": record["_created"],
+    }
 
 
 REALIZATIONS = connector(
@@ -90,47 +85,45 @@ REALIZATIONS = connector(
         moment("SystemDate", "Systeemdatum"),
     ),
     key=("Identity",),
-    sources=("realizations",),
-    build=_realizations,
+    rows=Driver("realizations", _realizations),
     dutch_decimals=("QuantityUnit",),
 )
 
 
-def _subjects(tenant: Tenant, options: RowOptions) -> Iterator[Record]:
-    for record in tenant.table("subjects"):
-        yield {
-            "TypeId": record["StId"],
-            "SubjectId": record["SbId"],
-            "DateCreated": record["Da"],
-            "Subject": record.get("Ds"),
-            "Comment": record.get("SbTx"),
-            "Status": record.get("St"),
-            "Number": None,
-            "FeV1": None,
-            "FeV2": None,
-            "FeV3": None,
-            "OrgPersId": record.get("BcCo"),
-            "ContactNr": None,
-            "ToEmployer": False,
-            "ToDebtor": record.get("ToDebtor", False),
-            "ToCreditor": record.get("ToCreditor", False),
-            "ToOrgPers": record.get("BcCo") is not None,
-            "ToEmployee": record.get("ToEmployee", False),
-            "ToApplicant": False,
-            "Project": record.get("PrId"),
-            "Campagne": None,
-            "Source": None,
-            "Responsible": None,
-            "StartDate": record.get("DaBe"),
-            "EndDate": record.get("DaEn"),
-            "Afgehandeld": record.get("Done", False),
-            "Datum_afgehandeld": record.get("DaDone"),
-            "Bron": None,
-            "Type_actie": None,
-            "Prioriteit": None,
-            "WFstatus": None,
-            "WFClosed": None,
-        }
+def _subjects(ctx: RowContext, record: Record) -> Record:
+    return {
+        "TypeId": record["StId"],
+        "SubjectId": record["SbId"],
+        "DateCreated": record["Da"],
+        "Subject": record.get("Ds"),
+        "Comment": record.get("SbTx"),
+        "Status": record.get("St"),
+        "Number": None,
+        "FeV1": None,
+        "FeV2": None,
+        "FeV3": None,
+        "OrgPersId": record.get("BcCo"),
+        "ContactNr": None,
+        "ToEmployer": False,
+        "ToDebtor": record.get("ToDebtor", False),
+        "ToCreditor": record.get("ToCreditor", False),
+        "ToOrgPers": record.get("BcCo") is not None,
+        "ToEmployee": record.get("ToEmployee", False),
+        "ToApplicant": False,
+        "Project": record.get("PrId"),
+        "Campagne": None,
+        "Source": None,
+        "Responsible": None,
+        "StartDate": record.get("DaBe"),
+        "EndDate": record.get("DaEn"),
+        "Afgehandeld": record.get("Done", False),
+        "Datum_afgehandeld": record.get("DaDone"),
+        "Bron": None,
+        "Type_actie": None,
+        "Prioriteit": None,
+        "WFstatus": None,
+        "WFClosed": None,
+    }
 
 
 SUBJECTS = connector(
@@ -168,8 +161,7 @@ SUBJECTS = connector(
         text("WFClosed", "Workflow afgesloten", 30),
     ),
     key=("SubjectId",),
-    sources=("subjects",),
-    build=_subjects,
+    rows=Driver("subjects", _subjects),
 )
 
 WORK_CONNECTORS: tuple[GetConnector, ...] = (PROJECTS, REALIZATIONS, SUBJECTS)

@@ -41,6 +41,26 @@ TABLES: dict[str, tuple[str, ...]] = {
     "realizations": ("Id",),
     "subjects": ("SbId",),
 }
+# Fields indexed while the tenant is generated: the employee join reads an employee's dated
+# rows through them, a person's change finds its employee through `BcCo`, and neither the first
+# page of an employee connector nor the first read after a hire should wait for an index.
+INDEXED: dict[str, tuple[str, ...]] = {
+    "employees": ("BcCo",),
+    "contracts": ("EmId",),
+    "salaries": ("EmId",),
+    "org_functions": ("EmId",),
+    "timetables": ("EmId",),
+    "fiscal": ("EmId",),
+}
+# Fields indexed on first use, by a connector's change tracking or a write's look-ups.
+LOOKUPS: dict[str, tuple[str, ...]] = {
+    "absences": ("EmId",),
+    "realizations": ("EmId",),
+    "leave_entitlements": ("EmployeeId",),
+    "debtors": ("BcCo",),
+    "creditors": ("BcCo",),
+    "entries": ("AcNr",),
+}
 
 
 def build_tenant(
@@ -56,7 +76,7 @@ def build_tenant(
     clock = TenantClock(reference_date or today_in_amsterdam(), pinned=reference_date is not None)
     tenant = Tenant(seed=seed, size=size, clock=clock)
     for name, key in TABLES.items():
-        tenant.create_table(name, key)
+        tenant.create_table(name, key, indexed=INDEXED.get(name, ()), lookups=LOOKUPS.get(name, ()))
     gen = Generation(tenant, seed=seed)
     payroll.generate_employers(gen)
     employees.generate_employees(gen)

@@ -14,64 +14,13 @@ reference tables. `docs/simulator.md` lists every table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
 from simulator.clock import TenantClock
+from simulator.tenant.table import Key, Record, Table, TenantError
 
-Record = dict[str, Any]
-Key = tuple[Any, ...]
-
-
-class TenantError(Exception):
-    """A mutation that the tenant cannot apply (unknown table, duplicate or missing key)."""
-
-
-class Table:
-    """One table: records in insertion order, indexed by their key."""
-
-    def __init__(self, name: str, key: tuple[str, ...]) -> None:
-        self.name = name
-        self.key = key
-        self.version = 0
-        self._records: dict[Key, Record] = {}
-        # itemgetter of one field returns the value itself, of several a tuple.
-        self._single = len(key) == 1
-        self._getter = itemgetter(*key)
-
-    def key_of(self, record: Record) -> Key:
-        try:
-            value = self._getter(record)
-        except KeyError as missing:
-            raise TenantError(f"{self.name}: record lacks key field {missing}") from None
-        return (value,) if self._single else value
-
-    def get(self, key: Key) -> Record | None:
-        return self._records.get(key)
-
-    def add(self, record: Record) -> None:
-        """Load a record during generation (no stamping, no version bump)."""
-        self._records[self.key_of(record)] = record
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def __iter__(self) -> Iterator[Record]:
-        return iter(self._records.values())
-
-    def records(self) -> list[Record]:
-        return list(self._records.values())
-
-    def _put(self, key: Key, record: Record) -> None:
-        self._records[key] = record
-        self.version += 1
-
-    def _pop(self, key: Key) -> Record:
-        record = self._records.pop(key)
-        self.version += 1
-        return record
+__all__ = ["Key", "Record", "Table", "Tenant", "TenantError", "as_key"]
 
 
 def as_key(key: Key | str | int) -> Key:
@@ -107,8 +56,16 @@ class Tenant:
 
     # -- structure -----------------------------------------------------------------------------
 
-    def create_table(self, name: str, key: tuple[str, ...]) -> Table:
-        table = Table(name, key)
+    def create_table(
+        self,
+        name: str,
+        key: tuple[str, ...],
+        *,
+        indexed: tuple[str, ...] = (),
+        lookups: tuple[str, ...] = (),
+    ) -> Table:
+        """Add a table; `indexed` fields are indexed from the start, `lookups` on first use."""
+        table = Table(name, key, indexed=indexed, lookups=lookups)
         self._tables[name] = table
         return table
 
@@ -147,9 +104,15 @@ class Tenant:
     def find(self, table: str, **criteria: Any) -> list[Record]:
         """Return copies of the records whose fields equal every criterion."""
         with self.lock:
+            target = self.table(table)
+            # A look-up field narrows the search to its index instead of a scan of the table.
+            indexed = next((name for name in criteria if name in target.lookups), None)
+            candidates = (
+                target.records_by(indexed, criteria[indexed]) if indexed is not None else target
+            )
             return [
                 dict(record)
-                for record in self.table(table)
+                for record in candidates
                 if all(record.get(field) == value for field, value in criteria.items())
             ]
 
@@ -214,4 +177,4 @@ class Tenant:
             self.version += 1
             for table in self._tables.values():
                 # Versions must only grow, or a cache built before the reset would look fresh.
-                table.version = self.version
+                table._restart_at(self.version)

@@ -1,0 +1,155 @@
+"""One table of the tenant: records by key, a change journal and secondary indexes.
+
+Connector views over a 100,000-employee tenant cannot afford to rebuild every row after each
+write, nor to scan a table to find an employee's contracts. So a table remembers what changed
+(a journal of `(key, old record, new record)` per version) and keeps indexes on the fields that
+joins and dependency look-ups use. Records are never changed in place: an update stores a new
+dict, so the old one in the journal stays what it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from operator import itemgetter
+from typing import Any
+
+Record = dict[str, Any]
+Key = tuple[Any, ...]
+Change = tuple[Key, Record | None, Record | None]  # (key, before, after); None: absent
+
+# How many changes a table remembers. A view older than that rebuilds its rows (lazily)
+# instead of patching them: beyond a few thousand changes that is the cheaper way anyway.
+JOURNAL_LIMIT = 20_000
+
+
+class TenantError(Exception):
+    """A mutation that the tenant cannot apply (unknown table, duplicate or missing key)."""
+
+
+class Table:
+    """One table: records in insertion order, indexed by their key.
+
+    `version` grows by one per stored or removed record, and `changes_since(version)` returns
+    what happened after it. `keys_by(field, value)` looks records up by a non-key field through
+    an index that is built on first use (or at creation: `indexed`) and kept up to date;
+    `lookups` names the fields `Tenant.find` may use an index for.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        key: tuple[str, ...],
+        *,
+        indexed: tuple[str, ...] = (),
+        lookups: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.lookups = frozenset((*indexed, *lookups))
+        self.version = 0
+        self._records: dict[Key, Record] = {}
+        # itemgetter of one field returns the value itself, of several a tuple.
+        self._single = len(key) == 1
+        self._getter = itemgetter(*key)
+        self._journal: list[Change] = []
+        self._journal_base = 0  # the version before the journal's first change
+        self._indexes: dict[str, dict[Any, list[Key]]] = {name: {} for name in indexed}
+
+    def key_of(self, record: Record) -> Key:
+        try:
+            value = self._getter(record)
+        except KeyError as missing:
+            raise TenantError(f"{self.name}: record lacks key field {missing}") from None
+        return (value,) if self._single else value
+
+    def get(self, key: Key) -> Record | None:
+        return self._records.get(key)
+
+    def add(self, record: Record) -> None:
+        """Load a record during generation (no stamping, no version bump, no journal)."""
+        key = self.key_of(record)
+        before = self._records.get(key)
+        self._records[key] = record
+        if self._indexes:
+            self._reindex(key, before, record)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._records.values())
+
+    def all_keys(self) -> Iterator[Key]:
+        """Keys in insertion order (an update that changes a key moves the record to the end)."""
+        return iter(self._records)
+
+    def records(self) -> list[Record]:
+        return list(self._records.values())
+
+    # -- look-ups by other fields ------------------------------------------------------------
+
+    def keys_by(self, field: str, value: Any) -> list[Key]:
+        """Keys of the records whose `field` equals `value` (the list must not be changed)."""
+        return self._index(field).get(value, [])
+
+    def records_by(self, field: str, value: Any) -> list[Record]:
+        """The records whose `field` equals `value`, in the order they were indexed."""
+        records = self._records
+        return [records[key] for key in self._index(field).get(value, ())]
+
+    def _index(self, field: str) -> dict[Any, list[Key]]:
+        index = self._indexes.get(field)
+        if index is None:
+            index = {}
+            for key, record in self._records.items():
+                index.setdefault(record.get(field), []).append(key)
+            self._indexes[field] = index
+        return index
+
+    def _reindex(self, key: Key, before: Record | None, after: Record | None) -> None:
+        for field, index in self._indexes.items():
+            old = before.get(field) if before is not None else None
+            new = after.get(field) if after is not None else None
+            if before is not None and after is not None and old == new:
+                continue  # same group, same place in it
+            if before is not None:
+                group = index[old]
+                group.remove(key)
+                if not group:
+                    del index[old]
+            if after is not None:
+                index.setdefault(new, []).append(key)
+
+    # -- the journal ---------------------------------------------------------------------------
+
+    def changes_since(self, version: int) -> list[Change] | None:
+        """What changed after `version`, oldest first; None when that is no longer known."""
+        if version < self._journal_base or version > self.version:
+            return None
+        return self._journal[version - self._journal_base :]
+
+    def _put(self, key: Key, record: Record) -> None:
+        before = self._records.get(key)
+        self._records[key] = record
+        self._note(key, before, record)
+
+    def _pop(self, key: Key) -> Record:
+        record = self._records.pop(key)
+        self._note(key, record, None)
+        return record
+
+    def _note(self, key: Key, before: Record | None, after: Record | None) -> None:
+        if self._indexes:
+            self._reindex(key, before, after)
+        self._journal.append((key, before, after))
+        self.version += 1
+        if len(self._journal) > JOURNAL_LIMIT:
+            dropped = len(self._journal) // 2
+            del self._journal[:dropped]
+            self._journal_base += dropped
+
+    def _restart_at(self, version: int) -> None:
+        """Continue numbering at `version` with an empty journal (a reset's fresh table)."""
+        self.version = version
+        self._journal.clear()
+        self._journal_base = version
