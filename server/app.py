@@ -37,7 +37,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-import policies
 from server import __version__
 from server.afas import errors
 from server.config import Settings
@@ -224,9 +223,8 @@ class _Running:
 
 
 def policy_file_for(settings: Settings) -> Path:
-    """The policy rule file: `policies/rules.toml` beside the installed `policies` package."""
-    del settings  # no setting names another file yet; the parameter keeps the call sites stable
-    return Path(policies.__file__).resolve().parent / "rules.toml"
+    """The policy rule file in force: `AFAS_MCP_POLICY_FILE`, else the packaged rules.toml."""
+    return settings.policies.source_file
 
 
 def server_for_settings(

@@ -1,9 +1,13 @@
 """`afas-mcp check`: verify the credentials and the pinned environment, then exit.
 
-Prints the base URL (never the token), the environment AFAS reports against the pin (R10), the
-App Connector, the token expiry where AFAS reports it (R11), the connectors linked to the token,
-and which of the product's connectors (docs/connector-package.md) are missing or lack their key
-fields (R6). Human output goes to stdout; the reason for a failure to stderr, on one line.
+Loading the configuration checks every section (AFAS, `[mcp]`, `[pipeline]`, `[review]`, the
+policy rule file); a problem in any of them fails here with the variable named. Then it prints
+the base URL (never the token), the write mode (writes on or off, the database, the review page,
+how many approvers, which policy rules; never a secret or a hash), the environment AFAS reports
+against the pin (R10), the App Connector, the token expiry where AFAS reports it (R11), the
+connectors linked to the token, and which of the product's connectors (docs/connector-package.md)
+are missing or lack their key fields (R6). Human output goes to stdout; the reason for a failure
+to stderr, on one line.
 
 Exit status: 0 all well; 1 AFAS said something is wrong (credentials, environment, connectors,
 unreachable); 2 the configuration is invalid.
@@ -94,6 +98,7 @@ async def _check(
         else f"OAuth client credentials ({afas_settings.oauth_client_id})"
     )
     _line(out, "credential", credential)
+    _write_mode(settings, out)
     async with AfasClient(afas_settings, transport=transport) as afas:
         try:
             info = await afas.verify_environment()
@@ -118,6 +123,21 @@ async def _check(
     if problems:
         raise _Failed("; ".join(problems))
     out.write("OK: credentials, environment and connectors check out\n")
+
+
+def _write_mode(settings: Settings, out: TextIO) -> None:
+    """Where writes go and who may approve them; names and counts only, never a secret."""
+    review = settings.review
+    _line(out, "writes", "on" if settings.writes else "off (write tools absent; AFAS_MCP_WRITES)")
+    _line(out, "database", str(settings.database))
+    _line(out, "review page", review.base_url)
+    approvers = str(len(review.approvers))
+    if settings.writes and not review.approvers:
+        approvers += " - WARNING: nobody can approve a held write; set AFAS_MCP_REVIEWERS"
+    _line(out, "approvers", approvers)
+    policies = settings.policies
+    rules = "packaged" if policies.file is None else "AFAS_MCP_POLICY_FILE"
+    _line(out, "policy rules", f"{policies.source_file} ({rules})")
 
 
 def _wrap(out: TextIO, names: list[str]) -> None:

@@ -275,9 +275,6 @@ async def open_deps(settings: Settings, *, retry_interval: float = 5.0) -> Async
     even when AFAS hangs, and a tool call that arrives meanwhile waits for the check's outcome.
     A failed check is logged and leaves the gate closed; the server still runs. With writes on,
     the store and pipeline open too, and open writes are reconciled in the background.
-
-    Raises:
-        ConfigError: a write setting is invalid (`server.writes.options`).
     """
     async with AsyncExitStack() as stack:
         client = await stack.enter_async_context(AfasClient(settings.afas))

@@ -9,7 +9,8 @@ CLI wants a configured approver's secret typed at a terminal, the page a signed-
 Modules: `cli` (the command), `web` (the Starlette app and `serve`), `pages` and `markup` (HTML,
 escaped by default), `textview` (terminal text), `item` and `summary` (what is shown), `session`
 and `passwords` (authentication), `terminal` (the CLI's human check), `actions` (the seam),
-`messages` (what a refusal says), `settings` (configuration; to be merged into `server.config`).
+`messages` (what a refusal says). Their configuration is `server.config.ReviewSettings`
+(`settings.review`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,10 @@ from server.review.actions import (
     ReviewResult,
     build_review_actions,
 )
-from server.review.settings import ReviewSettings, load_review_settings, review_url
 
 __all__ = [
     "ReviewActions",
     "ReviewActionsUnavailable",
     "ReviewResult",
-    "ReviewSettings",
     "build_review_actions",
-    "load_review_settings",
-    "review_url",
 ]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
-from server.config import ConfigError
+from server.config import ConfigError, ReviewSettings, load_review_settings
 from server.review.actions import (
     ReviewActions,
     ReviewActionsUnavailable,
@@ -35,7 +35,6 @@ from server.review.actions import (
 from server.review.item import item_json, load_item, queue
 from server.review.messages import TROUBLE, refusal_message, result_message
 from server.review.passwords import hash_secret, verify_secret
-from server.review.settings import ReviewSettings, load_review_settings, review_url
 from server.review.summary import summarise
 from server.review.terminal import HumanCheckFailed, ask_secret, confirm_id, require_terminal
 from server.review.textview import item_text, queue_text
@@ -88,7 +87,7 @@ def _list(store: WriteStore, args: argparse.Namespace, settings: ReviewSettings)
                 "requester": r.requester,
                 "created_at": r.created_at.isoformat(),
                 "expires_at": r.expires_at.isoformat() if r.expires_at else None,
-                "review_url": review_url(r.id, base_url=settings.base_url),
+                "review_url": settings.write_url(r.id),
             }
             for r in records
         ]
@@ -103,7 +102,7 @@ def _show(store: WriteStore, args: argparse.Namespace, settings: ReviewSettings)
         item = load_item(store, args.write_id, now=datetime.now(UTC))
     except WriteNotFound as exc:
         return _fail(refusal_message(exc), FAILED)
-    url = review_url(item.record.id, base_url=settings.base_url)
+    url = settings.write_url(item.record.id)
     if args.json:
         _out(json.dumps({**item_json(item), "review_url": url}, indent=2, ensure_ascii=False))
     else:
@@ -137,7 +136,7 @@ def _decide(args: argparse.Namespace, settings: ReviewSettings, factory: Actions
             if not open_now:
                 state = item.expiry_text() or item.record.status.value
                 return _fail(f"{item.record.id} is {state}; there is nothing to {verb}.", FAILED)
-            url = review_url(item.record.id, base_url=settings.base_url)
+            url = settings.write_url(item.record.id)
             _out(item_text(item, url=url, full=False))
             secret = ask_secret(f"Secret for approver {approver.name}: ")
             if not verify_secret(secret, approver.secret_hash):

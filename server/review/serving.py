@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from server.config import ReviewSettings, check_bind
 from server.review.actions import ReviewActions, pipeline_actions
-from server.review.settings import ReviewSettings, check_bind
 from server.review.web import ROOT, create_app
 from server.store import WriteStore
 

@@ -34,6 +34,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.config import ReviewSettings
 from server.review import pages
 from server.review.actions import ReviewActions, ReviewActionsUnavailable
 from server.review.item import QueueSource, load_item, queue
@@ -41,7 +42,6 @@ from server.review.markup import Safe
 from server.review.messages import refusal_message, result_level, result_message
 from server.review.passwords import burn_time, verify_secret
 from server.review.session import COOKIE, COOKIE_PATH, LoginThrottle, Session, SessionCodec
-from server.review.settings import ReviewSettings
 from server.review.style import CSS
 from server.store import StoreError, WriteNotFound, WriteStatus
 

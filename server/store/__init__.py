@@ -38,7 +38,7 @@ every `sending` write is `mark_unknown`-ed first. After a human `approve`, re-ru
 
 from __future__ import annotations
 
-from server.store.db import database_path, default_database_path, open_database
+from server.store.db import open_database
 from server.store.errors import (
     ApprovalExpired,
     ApprovalRefused,
@@ -99,7 +99,5 @@ __all__ = [
     "WriteRecord",
     "WriteStatus",
     "WriteStore",
-    "database_path",
-    "default_database_path",
     "open_database",
 ]

@@ -1,4 +1,7 @@
-"""Opening the store's SQLite file: where it lives, how it is configured, how writers take turns.
+"""Opening the store's SQLite file: how it is configured, how writers take turns.
+
+Where it lives is configuration (`AFAS_MCP_DATABASE`, read by `server.config`); callers pass the
+path.
 
 Every connection gets WAL (readers never block the one writer), foreign keys, a busy timeout and
 `synchronous=FULL`: the ledger row that says "about to send" must be on disk before the request
@@ -10,30 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from server.store.errors import SchemaTooNew
 from server.store.migrations import MIGRATIONS, SCHEMA_VERSION
-
-DATABASE_ENV = "AFAS_MCP_DATABASE"
-FILE_NAME = "afas-mcp.sqlite"
-
-
-def default_database_path(*, environ: Mapping[str, str] | None = None) -> Path:
-    """The default file in the user's data directory (`$XDG_DATA_HOME`, else ~/.local/share)."""
-    env = os.environ if environ is None else environ
-    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "afas-mcp" / FILE_NAME
-
-
-def database_path(*, environ: Mapping[str, str] | None = None) -> Path:
-    """`AFAS_MCP_DATABASE` when set, else the default file in the user's data directory."""
-    env = os.environ if environ is None else environ
-    configured = env.get(DATABASE_ENV)
-    return Path(configured).expanduser() if configured else default_database_path(environ=env)
 
 
 def open_database(path: Path | str, *, busy_timeout: float = 10.0) -> Database:

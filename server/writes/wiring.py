@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from policies import PolicyRules, packaged_rules
+from policies import PolicyRules
 from server.config import Settings
 from server.pipeline import AfasSource, WritePipeline
 from server.store import ConnectorLocks, Scrubber, WriteStore
@@ -52,10 +52,10 @@ def build_pipeline(
     rules: PolicyRules | None = None,
     locks: ConnectorLocks | None = None,
 ) -> WritePipeline:
-    """The write pipeline for these settings."""
+    """The write pipeline for these settings; `rules` overrides the configured policy rules."""
     connectors = Connectors(dict(settings.connectors))
     contexts = ContextBuilder(
-        rules=rules or packaged_rules(),
+        rules=rules or settings.policies.rules,
         connectors=connectors,
         environment=settings.afas.environment_type,
         ledger=store,

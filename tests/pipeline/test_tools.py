@@ -95,9 +95,16 @@ WHOAMI = ToolSpec(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_the_requester_is_the_configured_name_and_the_mcp_clients_own(
-    mode: Mode, sim: SimulatorHandle, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    mode: Mode, sim: SimulatorHandle, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("AFAS_MCP_REQUESTER", "hr-bot")
+    settings = load_settings(
+        sim.env()
+        | {
+            "AFAS_MCP_DATABASE": str(tmp_path / "afas-mcp.sqlite"),
+            "AFAS_MCP_WRITES": "true",
+            "AFAS_MCP_REQUESTER": "hr-bot",
+        }
+    )
     server = build_server(tools=[WHOAMI], deps_factory=lambda: open_deps(settings))
     async with client(server, mode, name="Claude Code") as mcp:
         answer = await mcp.call_tool("whoami", {})

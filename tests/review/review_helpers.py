@@ -11,9 +11,9 @@ from pathlib import Path
 from policies.facts import AccountKind, JournalLine
 from policies.model import Outcome, Verdict
 from policies.testing.intents import hire_facts, hire_intent, journal_facts, journal_intent
+from server.config import Approver, ReviewSettings
 from server.review.actions import ReviewResult
 from server.review.passwords import hash_secret
-from server.review.settings import Approver, ReviewSettings
 from server.store import DriftResolution, WriteRecord, WriteStatus, WriteStore
 
 S = WriteStatus

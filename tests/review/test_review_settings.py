@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from review_helpers import ALICE, ALICE_SECRET, HASHES
 
-from server.config import ConfigError
+from server.config import ConfigError, ReviewSettings, check_bind, load_review_settings
 from server.review.passwords import BadSecretHash, hash_secret, verify_secret
-from server.review.settings import check_bind, load_review_settings, review_base_url, review_url
 
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104  # only checked against the rule, never bound
 
@@ -112,23 +111,22 @@ def test_binding_beyond_loopback_needs_explicit_permission() -> None:
 
 
 def test_review_url_points_at_the_write_under_the_configured_base() -> None:
-    assert review_url("w_abc", base_url="http://127.0.0.1:8766/review") == (
+    assert ReviewSettings(base_url="http://127.0.0.1:8766/review").write_url("w_abc") == (
         "http://127.0.0.1:8766/review/writes/w_abc"
     )
-    assert review_url("w_abc", base_url="https://hr.example.nl/review/") == (
+    assert ReviewSettings(base_url="https://hr.example.nl/review/").write_url("w_abc") == (
         "https://hr.example.nl/review/writes/w_abc"
     )
-    assert review_base_url({}) == "http://127.0.0.1:8766/review"
-    assert review_base_url({"AFAS_MCP_REVIEW_URL": "https://x.example/r"}) == "https://x.example/r"
+    assert load_review_settings({}).base_url == "http://127.0.0.1:8766/review"
+    assert load_review_settings({"AFAS_MCP_REVIEW_URL": "https://x.example/r"}).base_url == (
+        "https://x.example/r"
+    )
 
 
-def test_review_url_reads_the_environment_when_no_base_is_given(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("AFAS_MCP_CONFIG", raising=False)
-    monkeypatch.setenv("AFAS_MCP_REVIEW_URL", "https://hr.example.nl/review")
+def test_review_url_comes_from_the_environment_and_escapes_the_id() -> None:
+    settings = load_review_settings({"AFAS_MCP_REVIEW_URL": "https://hr.example.nl/review"})
 
-    assert review_url("w_x/y") == "https://hr.example.nl/review/writes/w_x%2Fy"
+    assert settings.write_url("w_x/y") == "https://hr.example.nl/review/writes/w_x%2Fy"
 
 
 def test_a_secret_verifies_only_against_its_own_hash() -> None:

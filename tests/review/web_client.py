@@ -10,9 +10,9 @@ from datetime import datetime
 from review_helpers import RecordingActions, review_settings
 from starlette.testclient import TestClient
 
+from server.config import ReviewSettings
 from server.review.actions import ReviewActions
 from server.review.session import LoginThrottle
-from server.review.settings import ReviewSettings
 from server.review.web import create_app
 from server.store import WriteStore
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from server.check import main
+from server.review.passwords import hash_secret
 from simulator.testing import SimulatorHandle, start_simulator
 
 
@@ -127,3 +129,56 @@ def test_help_exits_0() -> None:
     with pytest.raises(SystemExit) as caught:
         run({}, "--help")
     assert caught.value.code == 0
+
+
+def test_the_write_mode_is_shown_without_secrets(sim: SimulatorHandle, tmp_path: Path) -> None:
+    secret = "review-session-secret-0123456789abcdef"
+    alice = hash_secret("alice-correct-horse-battery")
+    code, out, err = run(
+        sim.env()
+        | {
+            "AFAS_MCP_WRITES": "true",
+            "AFAS_MCP_DATABASE": str(tmp_path / "queue.sqlite"),
+            "AFAS_MCP_REVIEW_URL": "https://hr.example.nl/review",
+            "AFAS_MCP_REVIEWERS": f"hr:alice={alice}",
+            "AFAS_MCP_REVIEW_SECRET": secret,
+        }
+    )
+    assert (code, err) == (0, "")
+    report = {k: v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+    assert report["writes"] == "on"
+    assert report["database"] == str(tmp_path / "queue.sqlite")
+    assert report["review page"] == "https://hr.example.nl/review"
+    assert report["approvers"] == "1"
+    assert report["policy rules"].endswith("rules.toml (packaged)")
+    assert secret not in out and alice not in out and alice.split("$")[-1] not in out
+
+
+def test_writes_on_without_approvers_is_warned(sim: SimulatorHandle) -> None:
+    code, out, _ = run(sim.env() | {"AFAS_MCP_WRITES": "true"})
+    assert code == 0
+    assert "approvers:        0 - WARNING: nobody can approve a held write" in out
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("AFAS_MCP_REVIEWERS", "hr:alice=plaintext-password", "approver hr:alice: must be a hash"),
+        ("AFAS_MCP_REVIEW_URL", "http://hr.example.nl/review", "must use https"),
+        ("AFAS_MCP_REQUESTER", "x", None),
+        ("AFAS_MCP_DUPLICATE_WINDOW_MINUTES", "soon", "must be a whole number"),
+        ("AFAS_MCP_POLICY_FILE", "/nonexistent/rules.toml", "cannot read the rules file"),
+    ],
+)
+def test_every_section_is_checked_and_a_bad_value_exits_2_naming_it(
+    sim: SimulatorHandle, variable: str, value: str, reason: str | None
+) -> None:
+    code, out, err = run(sim.env() | {variable: value})
+    if reason is None:  # a good value: the check goes on to AFAS
+        assert code == 0, err
+        return
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"afas-mcp check: FAILED: configuration: {variable}: ")
+    assert reason in err
+    assert "plaintext-password" not in err

@@ -197,8 +197,8 @@ def test_toml_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         [connectors]
         employees = "Custom_Employees"
 
-        [policies]
-        auto_apply = 0.9
+        [demo]
+        seed = 7
         """,
     )
     settings = load_settings(base(AFAS_MCP_CONFIG=str(path)))
@@ -210,7 +210,7 @@ def test_toml_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     assert settings.database == tmp_path / "state" / "afas.sqlite"  # relative to the file
     assert settings.connector_id("employees") == "Custom_Employees"
     assert settings.connector_id("debtors") == "Profit_Debtor"
-    assert settings.tables == {"policies": {"auto_apply": 0.9}}
+    assert settings.tables == {"demo": {"seed": 7}}  # a table no section owns is kept as it is
     assert settings.config_file == path
 
 

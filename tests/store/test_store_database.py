@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.store import SchemaTooNew, WriteStore, database_path, default_database_path
+from server.store import SchemaTooNew, WriteStore
 from server.store.db import open_database, schema_version
 from server.store.migrations import SCHEMA_VERSION
 
@@ -106,19 +106,3 @@ def test_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     WriteStore(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-
-
-def test_default_path_is_in_the_xdg_data_directory(tmp_path: Path) -> None:
-    env = {"XDG_DATA_HOME": str(tmp_path)}
-    assert default_database_path(environ=env) == tmp_path / "afas-mcp" / "afas-mcp.sqlite"
-
-
-def test_default_path_falls_back_to_local_share_in_home() -> None:
-    expected = Path.home() / ".local" / "share" / "afas-mcp" / "afas-mcp.sqlite"
-    assert default_database_path(environ={}) == expected
-
-
-def test_afas_mcp_database_overrides_the_default_path(tmp_path: Path) -> None:
-    env = {"AFAS_MCP_DATABASE": str(tmp_path / "q.sqlite"), "XDG_DATA_HOME": "/elsewhere"}
-    assert database_path(environ=env) == tmp_path / "q.sqlite"
-    assert database_path(environ={"XDG_DATA_HOME": str(tmp_path)}).parent.name == "afas-mcp"
