@@ -11,7 +11,6 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -57,32 +56,41 @@ class SimulatorApp:
             headers=Headers(scope=scope),
             body=await _read_body(receive),
         )
-        sent: dict[str, Any] = {"status": None, "body": bytearray(), "logged": False}
+        number: int | None = None  # set once the call is logged
 
-        def log() -> None:
-            if not sent["logged"]:
-                sent["logged"] = True
-                self._log(call, started, time.perf_counter() - clock, sent)
+        def log(status: int | None, body: bytes) -> None:
+            nonlocal number
+            if number is not None and status is None:
+                return  # logged as unanswered already (a drop, or a hang the client gave up)
+            seconds = time.perf_counter() - clock
+            entry = self._log_entry(call, started, seconds, status, body, number)
+            if number is None:
+                self.sim.request_log.append(entry)
+            else:
+                self.sim.request_log.replace(entry)  # a hang that ended in AFAS's timeout 500
+            number = entry.number
+            if status is not None:
+                self._profit_log(call, status, entry.response_body)
 
-        async def capture(message: Message) -> None:
+        call.unanswered.append(lambda: log(None, b""))
+
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                sent["status"] = message["status"]
                 message = {**message, "headers": [*message.get("headers", []), *STANDARD_HEADERS]}
-            elif message["type"] == "http.response.body":
-                sent["body"] += message.get("body", b"")
-                if not message.get("more_body", False):
-                    # Logged before the last byte leaves, so a client that has its answer can
-                    # already find the call in the log.
-                    log()
             await send(message)
 
         try:
             response = await self._respond(call)
-            await response(scope, receive, capture)
         except ResponseSuppressed:
-            pass
-        finally:
-            log()
+            log(None, b"")
+            return
+        except BaseException:
+            log(None, b"")
+            raise
+        # Logged before the first byte leaves: a client that has its answer (an empty body is
+        # complete with the headers) can already find the call, status and body in the log.
+        log(response.status_code, bytes(response.body))
+        await response(scope, receive, send_with_headers)
 
     async def _respond(self, call: Call) -> Response:
         sim = self.sim
@@ -123,35 +131,37 @@ class SimulatorApp:
         header = X_PROFIT_ERROR_TEXT if self.sim.quirks.is_on("R18_x_profit_error_header") else None
         return error_500(error, self.sim.log_references.next(), x_profit_error=header)
 
-    def _log(self, call: Call, started: datetime, seconds: float, sent: dict[str, Any]) -> None:
-        sim = self.sim
-        status: int | None = sent["status"]
-        response_body = bytes(sent["body"]).decode("utf-8", "replace")
-        sim.request_log.append(
-            LoggedRequest(
-                number=sim.request_log.next_number(),
-                started=started,
-                duration_ms=round(seconds * 1000, 3),
-                method=call.method,
-                path=call.path,
-                query=call.query,
-                headers=redact_headers(call.scope.get("headers", [])),
-                body=call.body.decode("utf-8", "replace"),
-                status=status,
-                response_body=response_body,
-                token_label=call.credential.label if call.credential else None,
-                environment_id=call.environment.environment_id if call.environment else None,
-                integration_id=call.integration_id,
-                accept_language=call.accept_language,
-                notes=tuple(call.notes),
-            )
+    def _log_entry(
+        self,
+        call: Call,
+        started: datetime,
+        seconds: float,
+        status: int | None,
+        body: bytes,
+        number: int | None,
+    ) -> LoggedRequest:
+        return LoggedRequest(
+            number=number if number is not None else self.sim.request_log.next_number(),
+            started=started,
+            duration_ms=round(seconds * 1000, 3),
+            method=call.method,
+            path=call.path,
+            query=call.query,
+            headers=redact_headers(call.scope.get("headers", [])),
+            body=call.body.decode("utf-8", "replace"),
+            status=status,
+            response_body=body.decode("utf-8", "replace"),
+            token_label=call.credential.label if call.credential else None,
+            environment_id=call.environment.environment_id if call.environment else None,
+            integration_id=call.integration_id,
+            accept_language=call.accept_language,
+            notes=tuple(call.notes),
         )
-        self._profit_log(call, status, response_body)
 
-    def _profit_log(self, call: Call, status: int | None, response_body: str) -> None:
+    def _profit_log(self, call: Call, status: int, response_body: str) -> None:
         """AFAS logs errors and connector writes (never bodies, under W17)."""
         is_write = call.method in ("POST", "PUT", "DELETE")
-        if status is None or not (status == 500 or (is_write and status < 300)):
+        if not (status == 500 or (is_write and status < 300)):
             return
         message, reference = None, None
         if status == 500:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,8 @@ class Call:
 
     `route_path` is the path below `/ProfitRestServices` (`/connectors/Profit_Debtor`), with the
     case the client sent; `segments` is the same split on `/`. `notes` collects what quirks and
-    faults did to the call, for the request log.
+    faults did to the call, for the request log. `unanswered` holds what must be recorded before
+    the call is left without an answer (see `leave_unanswered`).
     """
 
     scope: Scope
@@ -36,6 +38,17 @@ class Call:
     credential: Credential | None = None
     hex_only_token: bool = False
     notes: list[str] = field(default_factory=list)
+    unanswered: list[Callable[[], None]] = field(default_factory=list)
+
+    def leave_unanswered(self) -> None:
+        """Record the call as unanswered now, before its connection is dropped or it hangs.
+
+        A client whose connection was closed has its outcome at once; the logs must already
+        show the call by then, so a test can read them as soon as the client has failed.
+        """
+        callbacks, self.unanswered = self.unanswered, []
+        for callback in callbacks:
+            callback()
 
     @property
     def env(self) -> Environment:

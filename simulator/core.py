@@ -204,7 +204,8 @@ class Simulator:
 
 
 async def drop_connection(call: Call) -> NoReturn:
-    """Close the client's connection with no response."""
+    """Close the client's connection with no response (the logs record it first)."""
+    call.leave_unanswered()
     if not connections.abort(call.client):
         # Not served by our uvicorn protocol (an in-process ASGI transport): fail the call.
         raise ConnectionAbortedError("simulated dropped connection")
@@ -213,7 +214,12 @@ async def drop_connection(call: Call) -> NoReturn:
 
 
 async def hang(call: Call, seconds: float) -> NoReturn:
-    """Answer nothing until the client gives up; if it never does, AFAS's own timeout 500."""
+    """Answer nothing until the client gives up; if it never does, AFAS's own timeout 500.
+
+    The logs record the call as unanswered when the hang starts (a client that times out has
+    its outcome then); the timeout 500, if it comes, replaces that record.
+    """
+    call.leave_unanswered()
     if await wait_for_disconnect(call, seconds):
         raise ResponseSuppressed
     raise AfasError(SERVER_TIMEOUT)

@@ -55,7 +55,12 @@ def redact_headers(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
 
 
 class RequestLog:
-    """Every request, in arrival order of completion; safe to read from the test thread."""
+    """Every request, in the order their answers were ready; safe to read from the test thread.
+
+    A call is logged, status and body included, before the first byte of its answer is sent
+    (and before its connection is dropped, or its hang begins), so a client that has its
+    answer can find the call in the log at once.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -70,6 +75,15 @@ class RequestLog:
     def append(self, entry: LoggedRequest) -> None:
         with self._lock:
             self._entries.append(entry)
+
+    def replace(self, entry: LoggedRequest) -> None:
+        """Put a later version of an entry (same number) in its place."""
+        with self._lock:
+            for index in range(len(self._entries) - 1, -1, -1):
+                if self._entries[index].number == entry.number:
+                    self._entries[index] = entry
+                    return
+            self._entries.append(entry)  # cleared meanwhile: keep the final version
 
     @property
     def entries(self) -> list[LoggedRequest]:

@@ -56,6 +56,33 @@ async def handle_call(side: WriteSide, call: Call) -> Response:
     )
     outcome: dict[str, Any] = {"status": None, "results": None, "error": None, "request": None}
     stored: list[StoredRow] = []
+    journalled: WriteRecord | None = None
+
+    def record(number: int | None = None) -> WriteRecord:
+        return WriteRecord(
+            number=number if number is not None else side.journal.next_number(),
+            time=datetime.now(UTC),
+            method=call.method,
+            connector=connector,
+            path=call.route_path,
+            integration_id=call.integration_id,
+            request=outcome["request"],
+            status=outcome["status"],
+            results=outcome["results"],
+            error=outcome["error"],
+            stored=tuple(stored),
+            quirks=tuple(ctx.notes),
+            ignored_fields=tuple(dict.fromkeys(ctx.ignored)),
+        )
+
+    def unanswered() -> None:
+        # Journalled before the connection drops or the hang starts: the client's failure
+        # must not overtake the journal.
+        nonlocal journalled
+        journalled = record()
+        side.journal.append(journalled)
+
+    call.unanswered.append(unanswered)
     try:
         response = await _answer(side, call, ctx, connector, outcome, stored)
         outcome["status"] = response.status_code
@@ -66,23 +93,10 @@ async def handle_call(side: WriteSide, call: Call) -> Response:
     finally:
         if ctx.reserved_employee is not None:
             side.release_employee_id(ctx.reserved_employee[0])
-        side.journal.append(
-            WriteRecord(
-                number=side.journal.next_number(),
-                time=datetime.now(UTC),
-                method=call.method,
-                connector=connector,
-                path=call.route_path,
-                integration_id=call.integration_id,
-                request=outcome["request"],
-                status=outcome["status"],
-                results=outcome["results"],
-                error=outcome["error"],
-                stored=tuple(stored),
-                quirks=tuple(ctx.notes),
-                ignored_fields=tuple(dict.fromkeys(ctx.ignored)),
-            )
-        )
+        if journalled is None:
+            side.journal.append(record())
+        elif outcome["status"] is not None:  # a hang that ended in AFAS's timeout 500
+            side.journal.replace(record(journalled.number))
 
 
 async def _answer(

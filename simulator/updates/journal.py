@@ -70,6 +70,15 @@ class WriteJournal:
         with self._lock:
             self._records.append(record)
 
+    def replace(self, record: WriteRecord) -> None:
+        """Put a later version of a record (same number) in its place."""
+        with self._lock:
+            for index in range(len(self._records) - 1, -1, -1):
+                if self._records[index].number == record.number:
+                    self._records[index] = record
+                    return
+            self._records.append(record)  # cleared meanwhile: keep the final version
+
     @property
     def records(self) -> list[WriteRecord]:
         with self._lock:

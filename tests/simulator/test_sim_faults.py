@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -30,9 +29,12 @@ def writable(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
         await sim.sim.after_apply(call)
         return json_response({"results": {"KnSubject": {"SbId": str(number)}}}, 201)
 
-    sim.sim.update_handler = write_subject
-    yield sim
-    sim.sim.update_handler = None
+    # The session's simulator is shared: its own write side must come back after the test.
+    previous, sim.sim.update_handler = sim.sim.update_handler, write_subject
+    try:
+        yield sim
+    finally:
+        sim.sim.update_handler = previous
 
 
 def _post_subject(sim: SimulatorHandle, subject: str, timeout: float = 10) -> httpx.Response:
@@ -42,14 +44,6 @@ def _post_subject(sim: SimulatorHandle, subject: str, timeout: float = 10) -> ht
         headers={"Authorization": sim.auth_header()},
         timeout=timeout,
     )
-
-
-def _logged(sim: SimulatorHandle, count: int) -> None:
-    """Wait (bounded) until the server has logged `count` requests: a hang ends after the client."""
-    deadline = time.monotonic() + 5
-    while len(sim.request_log) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(sim.request_log) >= count
 
 
 def test_latency_delays_the_answer(sim: SimulatorHandle) -> None:
@@ -92,8 +86,7 @@ def test_a_hang_outlasts_the_client_timeout_and_the_log_shows_no_answer(
             headers={"Authorization": sim.auth_header()},
             timeout=0.3,
         )
-    _logged(sim, 1)
-    assert sim.request_log.last().status is None
+    assert sim.request_log.last().status is None  # logged when the hang began
 
 
 def test_a_hang_nobody_gives_up_on_ends_in_afas_timeout_500(sim: SimulatorHandle) -> None:
@@ -107,8 +100,7 @@ def test_a_dropped_connection_answers_nothing(sim: SimulatorHandle) -> None:
     sim.faults.add("GET", "/connectors/Profit_Functions", "drop", times=1)
     with pytest.raises(httpx.TransportError):
         get(sim, "/connectors/Profit_Functions")
-    _logged(sim, 1)
-    assert sim.request_log.last().status is None
+    assert sim.request_log.last().status is None  # logged before the connection closed
     assert get(sim, "/connectors/Profit_Functions").status_code == 200
 
 

@@ -92,7 +92,7 @@ def test_W14_the_profit_log_shows_the_request_and_not_what_was_stored_with_the_s
         call.scope["afas_stored"] = {"Ds": "sent", "StId": 1}  # StId defaulted by "AFAS"
         return json_response({"results": {"KnSubject": {"SbId": "1"}}}, 201)
 
-    sim.sim.update_handler = store_with_a_default
+    previous, sim.sim.update_handler = sim.sim.update_handler, store_with_a_default
     try:
         sim.quirks.set("W14_log_shows_request_not_stored", on)
         sim.quirks.disable("W17_no_request_bodies_in_log")
@@ -102,8 +102,79 @@ def test_W14_the_profit_log_shows_the_request_and_not_what_was_stored_with_the_s
             headers={"Authorization": sim.auth_header()},
         )
     finally:
-        sim.sim.update_handler = None
+        sim.sim.update_handler = previous  # the shared simulator keeps its write side
     assert response.status_code == 201
     entry = sim.profit_log.entries[-1]
     assert entry.status == 201 and "sent" in (entry.request_body or "")
     assert entry.stored == (None if on else {"Ds": "sent", "StId": 1})
+
+
+def test_the_write_side_answers_again_after_a_test_replaced_its_handler(
+    sim: SimulatorHandle,
+) -> None:
+    # Regression: the W14 test above used to leave the shared simulator without a write side.
+    with httpx.Client(timeout=10) as http:
+        assert _post_subject(http, sim, "Still writable").status_code == 201
+
+
+def _post_subject(http: httpx.Client, sim: SimulatorHandle, subject: str) -> httpx.Response:
+    return http.post(
+        f"{sim.base_url}/connectors/KnSubject",
+        json={"KnSubject": {"Element": {"Fields": {"StId": 1, "Ds": subject}}}},
+        headers={"Authorization": sim.auth_header()},
+    )
+
+
+def test_answers_without_a_body_are_logged_before_the_client_has_them(
+    sim: SimulatorHandle,
+) -> None:
+    # Regression: a call was logged when its body went out, so after an answer complete with
+    # its headers (401, DELETE 200) or a dropped connection the log could trail the client.
+    sim.profit_log.clear()
+    with httpx.Client(timeout=10) as http:
+        for attempt in range(25):
+            count = len(sim.request_log)
+            denied = http.get(
+                f"{sim.base_url}/connectors/Profit_Functions",
+                headers={"Authorization": "AfasToken bm90IGEgdG9rZW4="},
+            )
+            assert denied.status_code == 401
+            assert len(sim.request_log) == count + 1
+            assert sim.request_log.last().status == 401
+
+            number = _post_subject(http, sim, f"to delete {attempt}").json()["results"]
+            deleted = http.delete(
+                f"{sim.base_url}/connectors/KnSubject/KnSubject/@SbId/{number['KnSubject']['SbId']}",
+                headers={"Authorization": sim.auth_header()},
+            )
+            assert (deleted.status_code, deleted.content) == (200, b"")
+            entry = sim.request_log.last()
+            assert (entry.method, entry.status, entry.response_body) == ("DELETE", 200, "")
+            assert sim.profit_log.entries[-1].method == "DELETE"
+
+            sim.faults.add("GET", "/connectors/Profit_Functions", "drop", times=1)
+            with pytest.raises(httpx.TransportError):
+                http.get(
+                    f"{sim.base_url}/connectors/Profit_Functions",
+                    headers={"Authorization": sim.auth_header()},
+                )
+            entry = sim.request_log.last()
+            assert (entry.method, entry.status, entry.notes) == ("GET", None, ("fault drop",))
+
+
+def test_a_write_dropped_after_apply_is_logged_and_journalled_before_the_connection_closes(
+    sim: SimulatorHandle,
+) -> None:
+    from simulator.updates import write_side
+
+    journal = write_side(sim).journal
+    with httpx.Client(timeout=10) as http:
+        for attempt in range(15):
+            sim.faults.add("POST", "/connectors/KnSubject", "drop_after_apply", times=1)
+            with pytest.raises(httpx.TransportError):
+                _post_subject(http, sim, f"dropped {attempt}")
+            entry = sim.request_log.last()
+            assert (entry.method, entry.status) == ("POST", None)
+            record = journal.last("KnSubject")
+            assert record.status is None and record.request is not None
+            assert f"dropped {attempt}" in str(record.request)
