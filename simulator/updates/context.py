@@ -56,6 +56,9 @@ class WriteContext:
     notes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     problems: list[tuple[str, int]] = field(default_factory=list)
+    # (label, value) of every code reported as not existing: AFAS's message does not name the
+    # value, the write journal does.
+    unknown_values: list[tuple[str, str]] = field(default_factory=list)
     # Set by the handler for employee inserts: a pre-reserved code and whether it is shared (W9).
     reserved_employee: tuple[str, bool] | None = None
 
@@ -75,11 +78,10 @@ class WriteContext:
         self.problem(f"Enter a value for '{label}'.")
 
     def unknown(self, label: str, value: object = None) -> None:
-        """AFAS's message for a code that does not exist."""
-        shown = f" ({value})" if value not in (None, "") else ""
-        self.problem(
-            f"The entered value for '{label}' does not exist.{shown}", VALUE_DOES_NOT_EXIST
-        )
+        """AFAS's message for a code that does not exist (exactly its text: no value in it)."""
+        if value not in (None, "") and (label, str(value)) not in self.unknown_values:
+            self.unknown_values.append((label, str(value)))
+        self.problem(f"The entered value for '{label}' does not exist.", VALUE_DOES_NOT_EXIST)
 
     def check(self) -> None:
         """Raise every problem found so far as one AFAS 500."""

@@ -73,6 +73,7 @@ async def handle_call(side: WriteSide, call: Call) -> Response:
             stored=tuple(stored),
             quirks=tuple(ctx.notes),
             ignored_fields=tuple(dict.fromkeys(ctx.ignored)),
+            unknown=tuple(ctx.unknown_values),
         )
 
     def unanswered() -> None:

@@ -26,7 +26,8 @@ class WriteRecord:
     `status` is the HTTP status sent, or None when no answer was sent (a dropped or hung call,
     W16); `stored` is empty when nothing was applied. `quirks` has one line per quirk that changed
     the outcome, starting with the quirk id; `ignored_fields` lists `Object.Field` entries the
-    simulator accepted without modelling them.
+    simulator accepted without modelling them; `unknown` the `(label, value)` of every code the
+    answer said "does not exist" of (AFAS's message names the field, not the value).
     """
 
     number: int
@@ -42,6 +43,7 @@ class WriteRecord:
     stored: tuple[StoredRow, ...]
     quirks: tuple[str, ...]
     ignored_fields: tuple[str, ...]
+    unknown: tuple[tuple[str, str], ...] = ()
 
     def rows(self, table: str) -> list[Record]:
         """The records this call left in a table (after defaulting and quirks)."""

@@ -303,7 +303,8 @@ def test_W10_function_not_in_the_employers_table_is_refused_when_switch_off(
 ) -> None:
     sim.quirks.disable("W10_unknown_function_lands_null")
     message = error_of(send(sim, "POST", "/connectors/KnEmployee", hire(function="CHF")))
-    assert message == "The entered value for 'Function' does not exist. (CHF)"  # 04's, not 02's
+    assert message == "The entered value for 'Function' does not exist."
+    assert writes.journal.last().unknown == (("Function", "CHF"),)  # 04's, not 02's
 
 
 def test_W12_short_period_code_is_ignored_and_stored_empty_when_switch_on(
@@ -320,7 +321,8 @@ def test_W12_short_period_code_is_refused_when_switch_off(
 ) -> None:
     sim.quirks.disable("W12_short_period_code_ignored")
     message = error_of(send(sim, "POST", "/connectors/KnEmployee", hire(period_table="MND")))
-    assert message == "The entered value for 'Period table' does not exist. (MND)"
+    assert message == "The entered value for 'Period table' does not exist."
+    assert writes.journal.last().unknown == (("Period table", "MND"),)
 
 
 @pytest.mark.parametrize("on", [True, False])

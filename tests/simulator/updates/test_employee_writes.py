@@ -201,8 +201,10 @@ def test_put_on_an_unknown_employee_is_afas_does_not_exist_message(
     sim: SimulatorHandle, writes: WriteSide
 ) -> None:
     response = send(sim, "PUT", "/connectors/KnEmployee", _update("NOBODY"))
-    assert error_of(response) == "The entered value for 'Employee' does not exist. (NOBODY)"
+    # AFAS's exact text names the field, not the value; the write journal keeps the value.
+    assert error_of(response) == "The entered value for 'Employee' does not exist."
     assert response.json()["errorNumber"] == -2147220469
+    assert writes.journal.last().unknown == (("Employee", "NOBODY"),)
 
 
 def test_post_on_a_sub_object_url_inserts_that_row(sim: SimulatorHandle, writes: WriteSide) -> None:

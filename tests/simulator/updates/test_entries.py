@@ -68,7 +68,7 @@ def test_autonumbering_gives_the_lines_an_invoice_number(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        (line("9999", debit="1"), "The entered value for 'Account Number' does not exist. (9999)"),
+        (line("9999", debit="1"), "The entered value for 'Account Number' does not exist."),
         (line("", debit="1"), "Enter a value for 'Account Number'."),
         (line("77777", kind="2", debit="1"), "The entered value for 'Debtor' does not exist."),
         (line("0900", debit="1"), "Account '0900' is blocked."),

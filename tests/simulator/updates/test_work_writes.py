@@ -54,10 +54,10 @@ def test_several_hour_rows_in_one_call_answer_a_list_of_keys(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"EmId": "NOBODY"}, "The entered value for 'Employee' does not exist. (NOBODY)"),
-        ({"PrId": "999999"}, "The entered value for 'Project' does not exist. (999999)"),
+        ({"EmId": "NOBODY"}, "The entered value for 'Employee' does not exist."),
+        ({"PrId": "999999"}, "The entered value for 'Project' does not exist."),
         ({"PrId": CLOSED_PROJECT}, f"Project '{CLOSED_PROJECT}' is closed."),
-        ({"ItCd": "999"}, "The entered value for 'Item code' does not exist. (999)"),
+        ({"ItCd": "999"}, "The entered value for 'Item code' does not exist."),
         ({"DaTi": None}, "Enter a value for 'Date'."),
         ({"Qu": "4,5"}, "The value '4,5' for field 'Qu' is not a valid amount."),
     ],
@@ -118,9 +118,9 @@ def test_leave_type_codes_are_read_without_regard_to_case(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"EmId": "NOBODY"}, "The entered value for 'Employee' does not exist. (NOBODY)"),
-        ({"ViAt": "XX"}, "The entered value for 'Leave type' does not exist. (XX)"),
-        ({"ViLr": "H"}, "The entered value for 'Leave reason' does not exist. (H)"),
+        ({"EmId": "NOBODY"}, "The entered value for 'Employee' does not exist."),
+        ({"ViAt": "XX"}, "The entered value for 'Leave type' does not exist."),
+        ({"ViLr": "H"}, "The entered value for 'Leave reason' does not exist."),
         ({"DaEn": "2026-04-01T00:00:00"}, "The end of the leave lies before its start."),
         ({"EmId": EMPLOYEE_WITHOUT_BOOKINGS}, "is not employed on 06-04-2026."),
         ({"DaBe": "6 april"}, "The value '6 april' for field 'DaBe' is not a valid date."),
@@ -249,7 +249,7 @@ def test_a_dossier_item_with_attachments_keeps_their_names(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"StId": 99}, "The entered value for 'Subject type' does not exist. (99)"),
+        ({"StId": 99}, "The entered value for 'Subject type' does not exist."),
         ({"Ds": ""}, "Enter a value for 'Subject'."),
     ],
 )
