@@ -6,9 +6,11 @@ codes of AFAS's own table (R14: a string operator may return the whole table). R
 checked against the filter again on our side, so an unfiltered answer to a filtered question is
 caught (R14).
 
-Grammar: a `FilterGroup` ANDs its conditions; several groups are ORed. A single group goes out as
-`filterfieldids`/`filtervalues`/`operatortypes`; OR-groups, and values holding the separators
-`,` or `;`, go out as `filterjson`.
+Grammar: a `FilterGroup` ANDs its conditions; several groups are ORed. They go out in AFAS's
+compact form, `filterfieldids`/`filtervalues`/`operatortypes` with `,` between the conditions of
+a group and `;` between groups, about 25 characters a condition. AFAS documents no way to escape
+a `,` or `;` inside a value, so a query with such a value goes out as `filterjson` instead, about
+180 characters a condition (R16 splits what no longer fits).
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ __all__ = [
     "Operator",
     "encode_filters",
     "evaluate",
+    "filterjson",
     "to_groups",
 ]
 
 # Operators 8 and 9 need a placeholder value; these are the ones AFAS's own examples use.
 _PLACEHOLDER = {8: "[is leeg]", 9: "[is niet leeg]"}
+# The compact form's separators; a value holding one must go out as filterjson.
+_SEPARATORS = frozenset(",;")
 
 
 class Operator(IntEnum):
@@ -213,36 +218,49 @@ def wire_value(item: Filter, data_type: str) -> str:
 def encode_filters(
     groups: Sequence[FilterGroup], types: Mapping[str, str]
 ) -> list[tuple[str, str]]:
-    """Return the query parameters for `groups` (already validated against metainfo)."""
+    """Return the query parameters for `groups` (already validated against metainfo).
+
+    The compact `,`/`;` form when no value holds a separator, `filterjson` otherwise.
+    """
     if not groups:
         return []
-    wired = [[(f, wire_value(f, types[f.field])) for f in group] for group in groups]
-    needs_json = len(groups) > 1 or any(
-        "," in value or ";" in value for group in wired for _, value in group
-    )
-    if needs_json:
-        document = {
-            "Filters": {
-                "Filter": [
-                    {
-                        "@FilterId": f"Filter {index}",
-                        "Field": [
-                            # A string code, as in AFAS's own filterjson example.
-                            {"@FieldId": f.field, "@OperatorType": str(int(f.operator)), "#text": v}
-                            for f, v in group
-                        ],
-                    }
-                    for index, group in enumerate(wired, start=1)
-                ]
-            }
+    wired = _wired(groups, types)
+    if any(_SEPARATORS.intersection(value) for group in wired for _, value in group):
+        return [("filterjson", _json(wired))]
+    fields = ";".join(",".join(f.field for f, _ in group) for group in wired)
+    values = ";".join(",".join(v for _, v in group) for group in wired)
+    operators = ";".join(",".join(str(int(f.operator)) for f, _ in group) for group in wired)
+    return [("filterfieldids", fields), ("filtervalues", values), ("operatortypes", operators)]
+
+
+def filterjson(groups: Sequence[FilterGroup], types: Mapping[str, str]) -> str:
+    """The `filterjson` document for `groups`, compact, as in AFAS's own example (TV4)."""
+    return _json(_wired(groups, types))
+
+
+def _wired(
+    groups: Sequence[FilterGroup], types: Mapping[str, str]
+) -> list[list[tuple[Filter, str]]]:
+    return [[(f, wire_value(f, types[f.field])) for f in group] for group in groups]
+
+
+def _json(wired: list[list[tuple[Filter, str]]]) -> str:
+    document = {
+        "Filters": {
+            "Filter": [
+                {
+                    "@FilterId": f"Filter {index}",
+                    "Field": [
+                        # A string code, as in AFAS's own filterjson example.
+                        {"@FieldId": f.field, "@OperatorType": str(int(f.operator)), "#text": v}
+                        for f, v in group
+                    ],
+                }
+                for index, group in enumerate(wired, start=1)
+            ]
         }
-        return [("filterjson", json.dumps(document, separators=(",", ":"), ensure_ascii=False))]
-    only = wired[0]
-    return [
-        ("filterfieldids", ",".join(f.field for f, _ in only)),
-        ("filtervalues", ",".join(v for _, v in only)),
-        ("operatortypes", ",".join(str(int(f.operator)) for f, _ in only)),
-    ]
+    }
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 def query_string(params: Sequence[tuple[str, str]]) -> str:

@@ -12,6 +12,7 @@ from server.afas.filters import (
     Operator,
     encode_filters,
     evaluate,
+    filterjson,
     query_string,
     to_groups,
 )
@@ -69,16 +70,34 @@ def test_operators_parse_by_name_symbol_or_code() -> None:
         Operator.parse("like")
 
 
-def test_TV4_or_groups_encode_exactly_as_afas_documents() -> None:
-    groups = [
-        FilterGroup(
-            Filter("AdminId", Operator.EQUALS, 1), Filter("AdminNm", Operator.CONTAINS, "Internet")
-        ),
-        FilterGroup(
-            Filter("AdminId", Operator.EQUALS, 3), Filter("AdminNm", Operator.EQUALS, "Internet")
-        ),
+TV4_GROUPS = [
+    FilterGroup(
+        Filter("AdminId", Operator.EQUALS, 1), Filter("AdminNm", Operator.CONTAINS, "Internet")
+    ),
+    FilterGroup(
+        Filter("AdminId", Operator.EQUALS, 3), Filter("AdminNm", Operator.EQUALS, "Internet")
+    ),
+]
+
+
+def test_TV4_filterjson_is_exactly_as_afas_documents() -> None:
+    assert query_string([("filterjson", filterjson(TV4_GROUPS, TYPES))]) == TV4
+
+
+def test_or_groups_use_the_compact_form_afas_documents_with_comma_and_semicolon() -> None:
+    # The grammar of AFAS's offboarding example (afas-api.md §3.3): `,` AND, `;` OR.
+    assert encode_filters(TV4_GROUPS, TYPES) == [
+        ("filterfieldids", "AdminId,AdminNm;AdminId,AdminNm"),
+        ("filtervalues", "1,Internet;3,Internet"),
+        ("operatortypes", "1,6;1,1"),
     ]
-    assert query_string(encode_filters(groups, TYPES)) == TV4
+
+
+def test_the_compact_form_is_several_times_shorter_than_filterjson() -> None:
+    groups = [FilterGroup(Filter("AdminNm", Operator.EQUALS, f"{n:06}")) for n in range(40)]
+    compact = len(query_string(encode_filters(groups, TYPES)))
+    verbose = len(query_string([("filterjson", filterjson(groups, TYPES))]))
+    assert compact * 5 < verbose
 
 
 def test_one_and_group_uses_the_simple_parameters() -> None:
@@ -96,11 +115,16 @@ def test_one_and_group_uses_the_simple_parameters() -> None:
     ]
 
 
-def test_values_holding_separators_go_as_json_so_they_cannot_split() -> None:
-    groups = to_groups(Filter("AdminNm", Operator.EQUALS, "Jansen, B.V.;x"))
-    ((name, value),) = encode_filters(groups, TYPES)
+@pytest.mark.parametrize("value", ["Jansen, B.V.", "a;b"])
+def test_values_holding_separators_go_as_json_so_they_cannot_split(value: str) -> None:
+    groups = [
+        FilterGroup(Filter("AdminId", Operator.EQUALS, 1)),
+        FilterGroup(Filter("AdminNm", Operator.EQUALS, value)),
+    ]
+    ((name, document),) = encode_filters(groups, TYPES)
     assert name == "filterjson"
-    assert json.loads(value)["Filters"]["Filter"][0]["Field"][0]["#text"] == "Jansen, B.V.;x"
+    parsed = json.loads(document)["Filters"]["Filter"]
+    assert [f["Field"][0]["#text"] for f in parsed] == ["1", value]
 
 
 def test_filter_specs_normalise_to_or_ed_and_groups() -> None:

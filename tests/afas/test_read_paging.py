@@ -181,7 +181,9 @@ async def test_R17_composite_keys_continue_by_key_range_too(
     async with client_for(sim) as afas:
         rows = await afas.rows("AfasMcp_Salaries", key=key, page_size=200).collect()
     assert len(rows) == len(expected) == len({r.key for r in rows})
-    assert any("filterjson" in params(c) for c in connector_calls(sim, "AfasMcp_Salaries"))
+    # k1 > v1 OR (k1 = v1 AND k2 > v2): an OR of key ranges, in the compact `;` form.
+    ranges = [params(c).get("filterfieldids") for c in connector_calls(sim, "AfasMcp_Salaries")]
+    assert "EmployeeId;EmployeeId,DateStart" in ranges
 
 
 async def test_limit_stops_the_read_and_asks_for_no_more_than_needed(sim: SimulatorHandle) -> None:

@@ -340,7 +340,8 @@ async def test_hostile_reads_never_send_what_afas_misreads(
         assert query["orderbyfieldids"]  # R15: always a stable order
         assert int(query["take"][0]) <= 1000  # R13: never a take some tenants cap silently
         for operators in query.get("operatortypes", []):
-            assert all(op.isdigit() for op in operators.split(","))  # R14: integer codes only
+            codes_ = operators.replace(";", ",").split(",")  # `,` AND, `;` OR
+            assert all(op.isdigit() for op in codes_)  # R14: integer codes only
 
 
 # --- errors that name the problem (R2, R6, R10, R11) -------------------------------------------
