@@ -111,17 +111,19 @@ class Reader:
         query = self.query(plan, groups, skip=_WORST_SKIP, take=_WORST_TAKE)
         return len(query) + 1 <= QUERY_LIMIT
 
-    def partitions(self, plan: Plan, tally: Tally) -> list[tuple[FilterGroup, ...]]:
+    def partitions(
+        self, plan: Plan, groups: tuple[FilterGroup, ...], tally: Tally
+    ) -> list[tuple[FilterGroup, ...]]:
         """Split OR-groups over several reads when one query string would be too long (R16).
 
         Raises:
             AfasQueryTooLong: one AND-group alone is too long; it cannot be split.
         """
-        if self.fits(plan, plan.groups):
-            return [plan.groups]
+        if self.fits(plan, groups):
+            return [groups]
         parts: list[tuple[FilterGroup, ...]] = []
         current: tuple[FilterGroup, ...] = ()
-        for group in plan.groups:
+        for group in groups:
             if not self.fits(plan, (group,)):
                 raise AfasQueryTooLong(
                     f"one filter group alone makes the query string longer than AFAS's "

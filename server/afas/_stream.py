@@ -225,7 +225,7 @@ class RowStream:
             return
         plan = await self._prepare()
         seen: set[tuple[object, ...]] = set()
-        for part in self._reader.partitions(plan, self._tally):
+        for part in self._reader.partitions(plan, plan.groups, self._tally):
             async for row in scan(
                 self._reader, plan, part, self._tally, seen=seen, limit=self._limit
             ):

@@ -344,7 +344,8 @@ class AfasClient:
         """One page of at most `take` rows after the cursor `after`; see `Page.next_cursor`.
 
         Order by the key alone (the default) for a keyset cursor, which survives rows being
-        added or removed between pages.
+        added or removed between pages; only then can an OR-filter too long for one query
+        string be split over several calls (R16). `required_fields` works as in `rows()`.
         """
         meta = await self.get_connector_meta(connector_id)
         plan = make_plan(

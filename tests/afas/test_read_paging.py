@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 
 import server.afas._stream as stream_module
@@ -153,6 +155,73 @@ async def test_R16_one_group_too_long_for_any_query_string_is_refused_before_sen
                 key=("EmployeeId",),
                 filters=Filter("Mail", Operator.CONTAINS, long_value),
             ).collect()
+    assert connector_calls(sim, EMPLOYEES) == []
+
+
+async def test_R16_fetch_page_splits_a_long_or_filter_and_returns_the_right_page(
+    sim: SimulatorHandle,
+) -> None:
+    wanted = sorted(k for (k,) in ground_truth(sim, EMPLOYEES, ("EmployeeId",)))[::3][:250]
+    groups = [FilterGroup(Filter("EmployeeId", Operator.EQUALS, w)) for w in reversed(wanted)]
+    pages: list[list[object]] = []
+    warnings: set[str] = set()
+    cursor = None
+    async with client_for(sim) as afas:
+        while True:
+            page = await afas.fetch_page(
+                EMPLOYEES, key=("EmployeeId",), filters=groups, take=70, after=cursor
+            )
+            pages.append([r.values["EmployeeId"] for r in page.rows])
+            warnings |= {w.code for w in page.warnings}
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+    assert [len(p) for p in pages] == [70, 70, 70, 40]
+    assert [code for p in pages for code in p] == wanted  # in key order, none lost or twice
+    calls = connector_calls(sim, EMPLOYEES)
+    assert len(calls) > 2 * len(pages)
+    assert all(len(c.query) + 1 <= 2049 and c.status == 200 for c in calls)
+    assert "query_split" in warnings
+
+
+class RowsReversed(httpx.AsyncBaseTransport):
+    """A database whose collation orders keys the other way round from the client's."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if "/connectors/" not in request.url.path:
+            return response
+        body = json.loads(await response.aread())
+        body["rows"].reverse()
+        return httpx.Response(response.status_code, json=body)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_R16_fetch_page_refuses_to_merge_parts_whose_key_order_it_cannot_reproduce(
+    sim: SimulatorHandle,
+) -> None:
+    wanted = sorted(k for (k,) in ground_truth(sim, EMPLOYEES, ("EmployeeId",)))[:250]
+    groups = [FilterGroup(Filter("EmployeeId", Operator.EQUALS, w)) for w in wanted]
+    async with client_for(sim, transport=RowsReversed()) as afas:
+        with pytest.raises(AfasPagingError, match="orders this key differently"):
+            await afas.fetch_page(EMPLOYEES, key=("EmployeeId",), filters=groups, take=10)
+
+
+async def test_R16_fetch_page_in_another_order_than_the_key_refuses_a_filter_too_long_for_one_call(
+    sim: SimulatorHandle,
+) -> None:
+    wanted = sorted(k for (k,) in ground_truth(sim, EMPLOYEES, ("EmployeeId",)))[:250]
+    groups = [FilterGroup(Filter("EmployeeId", Operator.EQUALS, w)) for w in wanted]
+    async with client_for(sim) as afas:
+        with pytest.raises(AfasQueryTooLong, match="order by the key alone"):
+            await afas.fetch_page(
+                EMPLOYEES, key=("EmployeeId",), order_by=("BirthName",), filters=groups, take=10
+            )
     assert connector_calls(sim, EMPLOYEES) == []
 
 
