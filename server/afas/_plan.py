@@ -57,6 +57,12 @@ class Plan:
     def types(self) -> dict[str, str]:
         return self.meta.types
 
+    @property
+    def named(self) -> frozenset[str]:
+        """Every field the query string names: key, sort and filter fields."""
+        filtered = {item.field for group in self.groups for item in group}
+        return frozenset(self.key) | {o.removeprefix("-") for o in self.order} | filtered
+
     def decimals(self, field_id: str) -> int | None:
         found = self.meta.get(field_id)
         return found.decimals if found else None

@@ -2,8 +2,9 @@
 
 Builds the query (order always given, R15), refuses or partitions query strings over AFAS's
 2049-character limit (R16), normalises each row by metainfo (R4, R7), flags shells (R5), checks
-required fields (R6) and builds the key-range filters that continue a read without a huge skip
-(R17).
+required fields (R6), believes an empty answer to a filtered call only once fresh metainfo still
+has every field the query named (R2 with R6), and builds the key-range filters that continue a
+read without a huge skip (R17).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Protocol
 from urllib.parse import quote
 
 from server.afas._http import Session
-from server.afas._plan import MAX_TAKE, Plan
+from server.afas._plan import MAX_TAKE, Plan, check_required
 from server.afas.errors import (
     AfasConnectorDrift,
     AfasQueryTooLong,
@@ -54,12 +55,17 @@ class Host(Protocol):
 
 @dataclass
 class Tally:
-    """What one read noticed: warnings by code, calls made, rows and shells seen."""
+    """What one read noticed: warnings by code, calls made, rows and shells seen.
+
+    `rechecked` is set once metainfo was fetched afresh to vouch for an empty answer, so a read
+    does that at most once.
+    """
 
     connector: str
     calls: int = 0
     rows: int = 0
     shells: int = 0
+    rechecked: bool = False
     _warnings: dict[str, ReadWarning] = field(default_factory=dict)
 
     def warn(self, code: str, message: str, count: int | None = None) -> None:
@@ -151,8 +157,9 @@ class Reader:
 
         Raises:
             AfasQueryTooLong: the query string would pass 2049 characters (nothing is sent).
-            AfasConnectorDrift: AFAS no longer knows a field metainfo listed, or a row lacks a
-                required field (R6).
+            AfasConnectorDrift: AFAS no longer knows a field metainfo listed, a row lacks a
+                required field, or a filtered call came back empty and fresh metainfo lacks a
+                field the query named (R2, R6).
         """
         connector = plan.connector
         query = self.query(plan, groups, skip=skip, take=take)
@@ -191,7 +198,39 @@ class Reader:
             raise AfasUnexpectedResponse("the answer has no list of rows", connector=connector)
         echoed = body.get("take")
         echoed_take = echoed if isinstance(echoed, int) and not isinstance(echoed, bool) else None
+        if not raw_rows and groups:
+            await self.vouch_for_empty(plan, tally)
         return RawPage([self.row(plan, raw, tally) for raw in raw_rows], echoed_take)
+
+    async def vouch_for_empty(self, plan: Plan, tally: Tally) -> None:
+        """Believe an empty answer to a filtered call only if the query's fields still exist.
+
+        AFAS may answer a filter on a field an administrator removed with an empty 200 instead
+        of its 500 (R2), and the cached metainfo the read was planned with still lists the field
+        (R6). So metainfo is fetched afresh, once per read.
+
+        Raises:
+            AfasConnectorDrift: a field the query named or the rows need is gone or changed type.
+        """
+        if tally.rechecked:
+            return
+        tally.rechecked = True
+        fresh = await self.host.get_connector_meta(plan.connector, refresh=True)
+        changed = []
+        for name in sorted(plan.named):
+            found = fresh.get(name)
+            if found is None or found.data_type != plan.types[name]:
+                changed.append(name)
+        if changed:
+            raise AfasConnectorDrift(
+                f"AFAS answered no rows, and field(s) {', '.join(changed)} that the query names "
+                "are no longer in the connector's metainfo (or changed type) since the read was "
+                "planned: an AFAS administrator changed the GetConnector. The empty answer was not "
+                "taken as 'nothing found'",
+                connector=plan.connector,
+                fields=tuple(changed),
+            )
+        check_required(fresh, plan.connector, plan.required)
 
     def row(self, plan: Plan, raw: dict[str, object], tally: Tally) -> Row:
         """Normalise one row by metainfo and flag it when it is a shell (R4, R5, R7)."""

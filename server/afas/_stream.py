@@ -12,7 +12,9 @@ answers too large a page with "Out of memory" (R13), and slows down beyond a ski
   range from the last key instead (or fails when the order is not the key);
 - halves the page on an out-of-memory 500 and carries on (R13);
 - continues by key range instead of a skip beyond 100,000 (R17);
-- checks every row against the filter and fails when AFAS ignored it (R14).
+- checks every row against the filter and fails when AFAS ignored it (R14);
+- believes an empty answer to a filtered call only once fresh metainfo still has the fields the
+  query named (R2 with R6; see `Reader.vouch_for_empty`).
 """
 
 from __future__ import annotations

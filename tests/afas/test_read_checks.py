@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from server.afas import (
+    AfasClient,
     AfasConnectorDrift,
     AfasFilterIgnored,
     AfasInvalidFilter,
@@ -17,8 +18,11 @@ from server.afas import (
     AfasUnknownField,
     AfasValidationError,
     Filter,
+    FilterGroup,
     Operator,
+    Row,
 )
+from server.afas.filters import FilterSpec
 from server.afas.values import AMSTERDAM
 from simulator.testing import SimulatorHandle
 from tests.afas.conftest import client_for, connector_calls, ground_truth
@@ -79,6 +83,51 @@ async def test_R2_a_filter_that_cannot_match_is_refused_not_answered_empty(
         with pytest.raises(AfasInvalidFilter):
             await afas.rows(DEBTORS, key=("DebtorId",), filters=bad).collect()
     assert connector_calls(sim, DEBTORS) == []
+
+
+def metainfo_calls(sim: SimulatorHandle, connector: str) -> int:
+    return len(sim.request_log.find(path_contains=f"/metainfo/get/{connector}"))
+
+
+async def read_with(afas: AfasClient, how: str, filters: FilterSpec, **options: Any) -> list[Row]:
+    """The rows of a read through `rows()` or through `fetch_page()`."""
+    if how == "rows":
+        return await afas.rows(DEBTORS, key=("DebtorId",), filters=filters, **options).collect()
+    page = await afas.fetch_page(DEBTORS, key=("DebtorId",), filters=filters, take=50, **options)
+    return list(page.rows)
+
+
+@pytest.mark.parametrize("how", ["rows", "fetch_page"])
+async def test_R2_a_filter_field_removed_after_metainfo_was_cached_is_an_error_not_an_empty_answer(
+    sim: SimulatorHandle, how: str
+) -> None:
+    sim.quirks.enable("R2_bad_filter_empty_200")
+    async with client_for(sim) as afas:
+        await afas.get_connector_meta(DEBTORS)  # cached with the field present
+        sim.trigger_drift(DEBTORS, remove=["SearchName"])
+        with pytest.raises(AfasConnectorDrift) as caught:
+            await read_with(afas, how, Filter("SearchName", Operator.STARTS_WITH, "G"))
+    assert caught.value.connector == DEBTORS
+    assert caught.value.fields == ("SearchName",)
+    assert "not taken as 'nothing found'" in str(caught.value)
+    (call,) = connector_calls(sim, DEBTORS)
+    assert "R2 empty 200" in call.notes  # sent with the cached metainfo, answered empty
+    assert metainfo_calls(sim, DEBTORS) == 2
+
+
+@pytest.mark.parametrize("how", ["rows", "fetch_page"])
+async def test_R2_an_empty_answer_is_believed_after_one_fresh_look_at_metainfo(
+    sim: SimulatorHandle, how: str
+) -> None:
+    nobody = [
+        FilterGroup(Filter("DebtorName", Operator.EQUALS, f"No Such Company {n} B.V."))
+        for n in range(150)  # too long for one call: several empty answers, one check
+    ]
+    async with client_for(sim) as afas:
+        assert await read_with(afas, how, nobody) == []
+        assert await read_with(afas, how, None)  # unfiltered: nothing to check
+    assert len(connector_calls(sim, DEBTORS)) > 2
+    assert metainfo_calls(sim, DEBTORS) == 2
 
 
 async def test_R2_fewer_rows_than_the_declared_floor_is_an_error(sim: SimulatorHandle) -> None:
