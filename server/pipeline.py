@@ -10,8 +10,10 @@
     settle              applied -> read back -> verified | drift | unverifiable;  refused -> failed;
                         lost -> unknown -> look it up (W16) -> applied | failed | stays unknown
 
-Inserts into one connector go one at a time from claim to recorded key (W9). A write is never
-sent twice: the claim is a compare-and-set in the ledger, and an unknown write is only looked up.
+Inserts into one connector go one at a time, from before the claim (before the approval, for a
+person's decision) until AFAS's answer is recorded, across every pipeline and process sharing the
+database (W9, `ConnectorLocks` over the store's leases). A write is never sent twice: the claim
+is a compare-and-set in the ledger, and an unknown write is only looked up.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policies import Outcome, Verdict, WriteIntent, check_all
 from server.afas.client import AfasClient
 from server.outcomes import InvalidToolInput, PolicyDenied, ToolConfigurationError
 from server.store import (
+    ConnectorBusy,
     ConnectorLocks,
     DriftResolution,
     IllegalTransition,
@@ -70,7 +74,8 @@ class WritePipeline:
         kinds: the write tools' kinds by tool name (`tools.write_kinds()`).
         review_url: the review page of a write id.
         duplicate_window: a repeat of the same digest within it returns the earlier write.
-        locks: per-connector insert locks (W9); one per event loop.
+        locks: per-connector insert locks (W9); by default leases in `store`, which serialise
+            inserts across every pipeline and process sharing its file.
         stale_sending: a `sending` write older than this is taken as abandoned at start-up.
     """
 
@@ -94,7 +99,7 @@ class WritePipeline:
         self._kinds = kinds
         self._review_url = review_url
         self._window = duplicate_window
-        self._locks = locks or ConnectorLocks()
+        self._locks = locks or ConnectorLocks(store)
         self._stale_sending = stale_sending
         self._busy: set[str] = set()  # writes this pipeline is sending or settling now
 
@@ -136,8 +141,16 @@ class WritePipeline:
             return self._result(got.record, duplicate_of=got.record.id)
         if held:
             return self._result(got.record)
-        sent = await self._send(afas, got.record, kind, intent.facts, expected=S.RECORDED)
-        return self._result(sent)
+        record = got.record
+        async with self._busy_with(record.id):
+            try:
+                async with self._insert_lock(record):
+                    answered = await self._send(afas, record, expected=S.RECORDED)
+            except ConnectorBusy as exc:  # never claimed: nothing reached AFAS
+                return self._result(self._store.mark_failed(record.id, error=str(exc)))
+            if answered is None:
+                return self._result(self._store.get(record.id))
+            return self._result(await self._settler.finish(afas, answered, kind, intent.facts))
 
     # -- what a person decides --------------------------------------------------------------
 
@@ -150,24 +163,37 @@ class WritePipeline:
         A write the re-check denies comes back `denied` ("the period closed since"); one whose
         approval lapsed comes back `expired`; neither is sent.
 
+        An insert takes the connector's lock before it is approved (W9), so an approval that
+        cannot get it in time changes nothing.
+
         Raises:
             WriteNotFound, IllegalTransition, SelfApprovalRefused, DigestMismatch, ApprovalExpired:
                 the store refused the approval (and recorded the attempt).
+            ConnectorBusy: another insert into the connector kept it busy; nothing was approved.
             FactsCodecError: the stored facts cannot be rebuilt; nothing was approved.
         """
         record = self._store.get(write_id)
         kind = self._kind(record.tool)
         intent = intent_from_record(record, kind.facts_type)
         afas = await self._afas()  # before approving: an approval must not wait on a dead AFAS
-        approved = self._store.approve(write_id, approver=approver, digest=digest or record.digest)
-        context = await self._contexts.build(intent, afas=afas, fresh=True, recorded=approved)
-        verdicts = check_all(intent, context).verdicts
-        try:
-            return await self._send(
-                afas, approved, kind, intent.facts, expected=S.APPROVED, rechecked=verdicts
-            )
-        except RecheckDenied:
-            return self._store.mark_denied(write_id, verdicts=verdicts)
+        async with self._busy_with(write_id):
+            async with self._insert_lock(record):
+                approved = self._store.approve(
+                    write_id, approver=approver, digest=digest or record.digest
+                )
+                context = await self._contexts.build(
+                    intent, afas=afas, fresh=True, recorded=approved
+                )
+                verdicts = check_all(intent, context).verdicts
+                try:
+                    answered = await self._send(
+                        afas, approved, expected=S.APPROVED, rechecked=verdicts
+                    )
+                except RecheckDenied:
+                    return self._store.mark_denied(write_id, verdicts=verdicts)
+            if answered is None:
+                return self._store.get(write_id)  # it lapsed before it could be sent
+            return await self._settler.finish(afas, answered, kind, intent.facts)
 
     def reject(self, write_id: str, *, approver: str, reason: str) -> WriteRecord:
         """Reject a held write with a reason the agent will read; nothing is sent."""
@@ -222,33 +248,34 @@ class WritePipeline:
 
     # -- the steps ------------------------------------------------------------------------------
 
+    def _insert_lock(self, record: WriteRecord) -> AbstractAsyncContextManager[None]:
+        """The connector's insert lock for an insert (W9); updates and deletes need none."""
+        if record.action == "insert":
+            return self._locks.hold(record.connector)
+        return contextlib.nullcontext()
+
     async def _send(
         self,
         afas: AfasClient,
         record: WriteRecord,
-        kind: WriteKind,
-        facts: Any,
         *,
         expected: S,
         rechecked: Sequence[Verdict] | None = None,
-    ) -> WriteRecord:
-        insert = record.action == "insert"
-        async with self._busy_with(record.id):
-            hold = self._locks.hold(record.connector) if insert else contextlib.nullcontext()
-            async with hold:  # W9: one insert per connector until its key is recorded
-                if not self._store.claim_for_sending(
-                    record.id, expected=expected, rechecked=rechecked
-                ):
-                    return self._store.get(record.id)  # someone else sends it, or it lapsed
-                try:
-                    outcome = await send_write(afas, record)
-                except BaseException as exc:  # cancelled or a bug mid-send: AFAS may have it
-                    self._store.mark_unknown(
-                        record.id, error=f"sending was interrupted ({type(exc).__name__})"
-                    )
-                    raise
-                answered = self._settler.record(record, outcome)
-            return await self._settler.finish(afas, answered, kind, facts)
+    ) -> WriteRecord | None:
+        """Claim, send once and record AFAS's answer; None when the claim was lost.
+
+        The caller holds the insert lock, and reads the write back after releasing it.
+        """
+        if not self._store.claim_for_sending(record.id, expected=expected, rechecked=rechecked):
+            return None  # someone else sends it, or it lapsed
+        try:
+            outcome = await send_write(afas, record)
+        except BaseException as exc:  # cancelled or a bug mid-send: AFAS may have it
+            self._store.mark_unknown(
+                record.id, error=f"sending was interrupted ({type(exc).__name__})"
+            )
+            raise
+        return self._settler.record(record, outcome)
 
     def _kind(self, tool: str) -> WriteKind:
         kind = self._kinds.get(tool)

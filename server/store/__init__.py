@@ -4,7 +4,7 @@ How the pipeline drives it (every call below is one atomic transaction with its 
 
 ```python
 store = WriteStore(path, scrubber=Scrubber([token, oauth_secret]))  # one per process
-locks = ConnectorLocks()                                            # one per event loop
+locks = ConnectorLocks(store)   # W9: leases in the store serialise every pipeline and process
 
 got = store.record_unless_duplicate(
     intent, within=timedelta(minutes=10), verdicts=verdicts, confidence=confidence,
@@ -12,7 +12,7 @@ got = store.record_unless_duplicate(
 )
 if not got.created:
     return got.record                       # a repeat: report the earlier write, send nothing
-async with locks.hold(intent.connector):    # W9: one insert per connector at a time
+async with locks.hold(intent.connector):    # W9: one insert per connector at a time, anywhere
     if not store.claim_for_sending(got.record.id, expected=WriteStatus.RECORDED):
         return store.get(got.record.id)     # another caller is sending it
     try:
@@ -42,6 +42,7 @@ from server.store.db import open_database
 from server.store.errors import (
     ApprovalExpired,
     ApprovalRefused,
+    ConnectorBusy,
     DigestMismatch,
     IllegalRetry,
     IllegalTransition,
@@ -54,7 +55,8 @@ from server.store.errors import (
     VerdictsContradictStatus,
     WriteNotFound,
 )
-from server.store.locks import ConnectorLocks
+from server.store.leases import ConnectorLeases
+from server.store.locks import ConnectorLocks, LeaseStore
 from server.store.machine import BLOCKING_DUPLICATES, TRANSITIONS
 from server.store.models import (
     AuditEntry,
@@ -77,12 +79,15 @@ __all__ = [
     "ApprovalRefused",
     "AuditEntry",
     "AuditStep",
+    "ConnectorBusy",
+    "ConnectorLeases",
     "ConnectorLocks",
     "DigestMismatch",
     "DriftResolution",
     "FieldDiff",
     "IllegalRetry",
     "IllegalTransition",
+    "LeaseStore",
     "ReadBack",
     "RecheckDenied",
     "RecheckRequired",

@@ -13,6 +13,7 @@ StoreError
 ├── VerdictsContradictStatus   asked to record a write in a state its verdicts forbid
 ├── SecretInPayload            the payload carries a secret; it must neither be stored nor sent
 ├── IllegalRetry               a retry must follow a write that is known not to be in AFAS
+├── ConnectorBusy              another sender kept a connector's insert lease too long (W9)
 └── SchemaTooNew               the database was migrated by a newer afas-mcp
 ```
 """
@@ -97,6 +98,19 @@ class SecretInPayload(StoreError, ValueError):
 
 class IllegalRetry(StoreError, ValueError):
     """Only a write known not to be in AFAS (`failed`) can be retried as a new attempt."""
+
+
+class ConnectorBusy(StoreError):
+    """Another sender held the connector's insert lease for the whole wait; nothing was sent."""
+
+    def __init__(self, connector: str, *, waited: float) -> None:
+        super().__init__(
+            f"another write is still being sent to {connector} and did not finish within "
+            f"{waited:.0f} seconds; inserts into one connector go one at a time (W9), so "
+            "nothing was sent. Try again in a few minutes"
+        )
+        self.connector = connector
+        self.waited = waited
 
 
 class SchemaTooNew(StoreError):

@@ -2,7 +2,9 @@
 
 Each migration runs once per database, inside a transaction with its row in
 `_sqlite_migrations` (sqlite-utils). Migrations are history: never edit one that has shipped,
-add the next. `SCHEMA_VERSION` is the number of migrations and is mirrored into
+add the next. A new one is written to be idempotent (`IF NOT EXISTS`, a column added only when
+missing), so a file someone patched by hand, or a half-applied upgrade, migrates all the same.
+`SCHEMA_VERSION` is the number of migrations and is mirrored into
 `PRAGMA user_version`, so `sqlite3 afas-mcp.sqlite 'pragma user_version'` answers without Python.
 
 The status and action CHECK lists are written out, not generated from the enums: a migration must
@@ -16,7 +18,7 @@ from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("afas_mcp")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _WRITES = """
 CREATE TABLE writes (
@@ -113,3 +115,19 @@ def m001_ledger_audit_keys(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+_CONNECTOR_LOCKS = """
+CREATE TABLE IF NOT EXISTS connector_locks (
+    connector   TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,      -- host:pid:token of the one sender inserting now
+    acquired_at TEXT NOT NULL,
+    expires_at  TEXT NOT NULL       -- renewed while held; a crashed holder's lease lapses here
+) STRICT
+"""
+
+
+@MIGRATIONS()
+def m002_connector_locks(db: Database) -> None:
+    """One lease per connector, so inserts go one at a time across pipelines and processes (W9)."""
+    db.execute(_CONNECTOR_LOCKS)

@@ -27,6 +27,7 @@ from server.store.errors import (
     SecretInPayload,
     VerdictsContradictStatus,
 )
+from server.store.leases import ConnectorLeases
 from server.store.ledger import SERVER_ACTOR
 from server.store.machine import BLOCKING_DUPLICATES, INITIAL, allowed
 from server.store.models import (
@@ -60,8 +61,8 @@ class Recorded:
     created: bool
 
 
-class WriteStore(ReviewDecisions):
-    """The ledger, review queue and audit trail in one SQLite file.
+class WriteStore(ReviewDecisions, ConnectorLeases):
+    """The ledger, review queue, audit trail and insert leases in one SQLite file.
 
     One instance owns one connection and may be shared by threads (calls take turns). Separate
     instances, here or in other processes, coordinate through SQLite's write lock, so "exactly one

@@ -52,7 +52,11 @@ def build_pipeline(
     rules: PolicyRules | None = None,
     locks: ConnectorLocks | None = None,
 ) -> WritePipeline:
-    """The write pipeline for these settings; `rules` overrides the configured policy rules."""
+    """The write pipeline for these settings; `rules` overrides the configured policy rules.
+
+    Its insert locks are leases in `store` (unless `locks` is given), so this pipeline's inserts
+    take turns with every other pipeline and process on the same database (W9).
+    """
     connectors = Connectors(dict(settings.connectors))
     contexts = ContextBuilder(
         rules=rules or settings.policies.rules,
@@ -72,7 +76,7 @@ def build_pipeline(
         kinds=kinds_by_tool(list(kinds)),
         review_url=options.review_url,
         duplicate_window=options.duplicate_window,
-        locks=locks,
+        locks=locks or ConnectorLocks(store, wait=_lock_wait(settings)),
         stale_sending=_stale_sending(settings),
     )
 
@@ -81,3 +85,9 @@ def _stale_sending(settings: Settings) -> timedelta:
     # A send may legitimately take the client's whole timeout; only after that (and a margin)
     # is a `sending` row an abandoned one.
     return timedelta(seconds=settings.afas.timeout_seconds + 300)
+
+
+def _lock_wait(settings: Settings) -> timedelta:
+    # The holder of a connector's insert lock may wait the client's whole timeout for AFAS's
+    # answer; a waiter gives it that, and the same again for one more holder ahead of it.
+    return timedelta(seconds=2 * settings.afas.timeout_seconds + 60)

@@ -35,16 +35,19 @@ def sim(running_sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def settings(sim: SimulatorHandle, tmp_path: Path) -> Settings:
-    return load_settings(
-        sim.env()
-        | {
-            "AFAS_MCP_DATABASE": str(tmp_path / "afas-mcp.sqlite"),
-            "AFAS_MCP_WRITES": "true",
-            "AFAS_RATE_LIMIT_PER_MINUTE": "0",
-            "AFAS_TIMEOUT_SECONDS": "10",
-        }
-    )
+def settings_env(sim: SimulatorHandle, tmp_path: Path) -> dict[str, str]:
+    """The environment the test's settings are loaded from (child processes load it too)."""
+    return sim.env() | {
+        "AFAS_MCP_DATABASE": str(tmp_path / "afas-mcp.sqlite"),
+        "AFAS_MCP_WRITES": "true",
+        "AFAS_RATE_LIMIT_PER_MINUTE": "0",
+        "AFAS_TIMEOUT_SECONDS": "10",
+    }
+
+
+@pytest.fixture
+def settings(settings_env: dict[str, str]) -> Settings:
+    return load_settings(settings_env)
 
 
 @pytest.fixture

@@ -267,3 +267,33 @@ class Parts:
             duplicate_window=duplicate_window,
             locks=locks,
         )
+
+
+# --- a person approving in a process of their own ------------------------------------------------
+
+APPROVED_AND_VERIFIED = 0
+NOT_VERIFIED = 10
+
+
+def approve_in_process(
+    env: dict[str, str], write_id: str, approver: str, now: datetime, barrier: Any
+) -> None:
+    """Approve one write as the review surfaces do, in a child process (spawned: importable).
+
+    The store's clock stands still at `now`, the test's time, so the held write has not expired.
+    Exits APPROVED_AND_VERIFIED only when the write was sent, read back and verified.
+    """
+    import asyncio
+    import sys
+
+    from server.config import load_settings
+    from server.store import WriteStatus
+    from server.writes.approvals import PipelineReviewActions
+
+    settings = load_settings(env)
+    with WriteStore(settings.database, clock=lambda: now) as store:
+        actions = PipelineReviewActions(settings, store=store, kinds=KINDS.values())
+        barrier.wait(timeout=30)
+        result = asyncio.run(actions.approve(write_id, approver=approver))
+    ok = result.status is WriteStatus.VERIFIED
+    sys.exit(APPROVED_AND_VERIFIED if ok else NOT_VERIFIED)

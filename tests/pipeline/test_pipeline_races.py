@@ -100,7 +100,8 @@ async def test_W9_parallel_hires_are_serialised_so_each_gets_its_own_employee_id
 async def test_W9_a_key_afas_handed_out_twice_is_drift_said_loudly(
     sim: SimulatorHandle, parts: Parts, store: WriteStore
 ) -> None:
-    # Two server processes do not share their insert locks; only the ledger sees both keys.
+    # Locks that are not leases in the store (as for an insert made outside afas-mcp) do not
+    # serialise the two pipelines; the ledger still sees both keys.
     write_side(sim).settings.w9_overlap_seconds = 2.0
     rules = rules_auto_applying("onboard_employee")
     async with AfasClient(parts.settings.afas) as a, AfasClient(parts.settings.afas) as b:

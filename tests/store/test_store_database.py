@@ -25,7 +25,10 @@ def test_opening_twice_applies_each_migration_once(db_path: Path) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     finally:
         conn.close()
-    assert rows == [("afas_mcp", "m001_ledger_audit_keys")]
+    assert rows == [
+        ("afas_mcp", "m001_ledger_audit_keys"),
+        ("afas_mcp", "m002_connector_locks"),
+    ]
     assert version == SCHEMA_VERSION == len(rows)
 
 
@@ -52,7 +55,9 @@ def test_every_table_is_strict(db_path: Path) -> None:
     db = open_database(db_path)
     try:
         tables = db.table_names()
-        assert {"writes", "audit", "afas_keys", "_sqlite_migrations"} <= set(tables)
+        assert {"writes", "audit", "afas_keys", "connector_locks", "_sqlite_migrations"} <= set(
+            tables
+        )
         assert all(db.table(name).strict for name in tables)
     finally:
         db.close()
@@ -97,7 +102,7 @@ def test_a_database_migrated_by_a_newer_version_is_refused(db_path: Path) -> Non
             "VALUES ('afas_mcp', 'm999_from_the_future', '2030-01-01')"
         )
     conn.close()
-    with pytest.raises(SchemaTooNew, match="knows 1"):
+    with pytest.raises(SchemaTooNew, match=f"knows {SCHEMA_VERSION}"):
         WriteStore(db_path)
 
 
