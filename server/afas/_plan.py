@@ -5,6 +5,11 @@ with rows missing and repeated (R15), and a connector an administrator edited ke
 loses fields (R6). So a read is planned first: the key, sort and filter fields must exist, filter
 values must fit the field's type, required fields must be present, and the order always ends
 with the key.
+
+Which error a missing field raises depends on who named it. A field the caller declared or
+passed as required (key, sort and filter fields included) is part of what the product relies
+on, so its absence means the connector changed: `AfasConnectorDrift`. Any other field came from
+the question asked, so it is the asker's mistake: `AfasUnknownField`.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ class Plan:
         key: the fields that identify a row.
         order: the `orderbyfieldids` entries, ending with the key (R15).
         groups: the caller's filter as OR-ed AND-groups.
-        required: fields every row must carry (R6).
+        required: fields every row must carry (R6), the key included.
         page_size: rows per call.
         keyset: True when the order is exactly the key, so a read can continue by key range.
     """
@@ -139,16 +144,17 @@ def make_plan(
     """Check a read against metainfo and return its plan.
 
     Raises:
-        AfasUnknownField: a key, sort or filter field the connector does not have (R2).
+        AfasConnectorDrift: a required field is gone, key, sort and filter fields included (R6).
+        AfasUnknownField: a key, sort or filter field the connector does not have and the caller
+            did not require (R2).
         AfasInvalidFilter: a filter value or operator that cannot match the field (R2).
-        AfasConnectorDrift: a required field is gone (R6).
         ValueError: no key, or a page size below 1.
     """
     key = tuple(key)
     if not key:
         raise ValueError("a read needs the key fields that identify a row (R12, R15)")
-    required_set = frozenset(required) | frozenset(key)
-    check_required(meta, connector, required_set - frozenset(key))
+    required_set = frozenset(required)
+    check_required(meta, connector, required_set)
     for field in key:
         if meta.get(field) is None:
             raise _unknown(meta, connector, field, "key")
@@ -175,7 +181,7 @@ def make_plan(
         key=key,
         order=tuple(order),
         groups=groups,
-        required=required_set,
+        required=required_set | frozenset(key),
         page_size=page_size,
         keyset=tuple(order) == key,
     )

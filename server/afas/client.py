@@ -306,7 +306,9 @@ class AfasClient:
             order_by: field ids to sort by first; `-Field` sorts descending.
             page_size: rows per call; default from AFAS's columns x rows guideline, at most 999.
             limit: stop after this many rows.
-            required_fields: fields the rows must carry (R6), on top of declared ones.
+            required_fields: fields the rows must carry (R6), on top of declared ones. A key,
+                sort or filter field listed here (or declared) that metainfo lacks raises
+                `AfasConnectorDrift`; one nobody required raises `AfasUnknownField`.
             min_rows: a floor: fewer rows raises `AfasTooFewRows` (R2).
 
         Returns:

@@ -212,6 +212,36 @@ async def test_R6_a_required_field_gone_from_metainfo_fails_naming_connector_and
     assert "Profit_Debtor" in str(caught.value) and "CreditLimit" in str(caught.value)
 
 
+@pytest.mark.parametrize("field", ["DebtorId", "DebtorName"], ids=["key", "filter"])
+@pytest.mark.parametrize("how", ["rows", "fetch_page"])
+async def test_R6_a_missing_key_field_is_reported_as_drift(
+    sim: SimulatorHandle, how: str, field: str
+) -> None:
+    async with client_for(sim) as afas:
+        await afas.get_connector_meta(DEBTORS)
+        sim.trigger_drift(DEBTORS, remove=[field])
+        await afas.get_connector_meta(DEBTORS, refresh=True)  # nothing declared: no complaint
+        with pytest.raises(AfasConnectorDrift) as caught:
+            await read_with(
+                afas,
+                how,
+                Filter("DebtorName", Operator.CONTAINS, "a"),
+                required_fields=("DebtorId", "DebtorName"),
+            )
+    assert caught.value.connector == DEBTORS
+    assert caught.value.fields == (field,)
+    assert "administrator changed" in str(caught.value)
+    assert connector_calls(sim, DEBTORS) == []
+
+
+async def test_R6_a_key_field_nobody_required_is_still_the_askers_unknown_field(
+    sim: SimulatorHandle,
+) -> None:
+    async with client_for(sim) as afas:
+        with pytest.raises(AfasUnknownField, match="key field 'DebtorNr'"):
+            await afas.rows(DEBTORS, key=("DebtorNr",), required_fields=("DebtorName",)).collect()
+
+
 async def test_R6_drift_after_metainfo_was_cached_is_caught_on_the_rows(
     sim: SimulatorHandle,
 ) -> None:
