@@ -9,7 +9,6 @@ import pytest
 from policies.context import PayrollPeriod, PolicyContext
 from policies.facts import EmployeeField
 from policies.model import Outcome, WriteIntent
-from policies.registry import check_all
 from policies.payroll import (
     employer_exists,
     function_in_employer_table,
@@ -18,6 +17,7 @@ from policies.payroll import (
     period_table_code_valid,
     period_table_used_by_employer,
 )
+from policies.registry import check_all
 from policies.testing import (
     hire_body,
     hire_facts,
