@@ -134,6 +134,7 @@ LINE_DESCRIPTION = FieldRef(JOURNAL_LINES, "Ds")
 LINE_ALLOCATION = "FiDimEntries"  # sub-object of a line; first axis in DiC1
 LINE_COST_CENTRE = FieldRef(LINE_ALLOCATION, "DiC1")
 LINE_PROJECT = FieldRef("FiPrjEntries", "PrId")
+LINE_PROJECT_ITEM = FieldRef("FiPrjEntries", "ItCd")  # the cost item; AFAS needs it with PrId
 
 ACCOUNT_KIND_CODE: Mapping[AccountKind, str] = MappingProxyType(
     {AccountKind.LEDGER: "1", AccountKind.DEBTOR: "2", AccountKind.CREDITOR: "3"}
@@ -151,6 +152,7 @@ RELATION_CONNECTOR: Mapping[tuple[RelationRole, RelationKind], str] = MappingPro
 )
 ORGANISATION_OBJECT = "KnOrganisation"
 KVK_NUMBER = FieldRef(ORGANISATION_OBJECT, "CcNr")
+ORGANISATION_NAME = FieldRef(ORGANISATION_OBJECT, "Nm")
 IBAN = FieldRef("KnBankAccount", "Iban")
 
 # --- Hours, leave, dossier items ----------------------------------------------------------------

@@ -6,6 +6,8 @@ starts without complaint, and a leave booking for a terminated employee lands no
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from policies.afas_fields import (
     HOURS_DATE,
     HOURS_EMPLOYEE,
@@ -16,6 +18,7 @@ from policies.afas_fields import (
     HOURS_WORK_TYPE,
     LEAVE_EMPLOYEE,
     LEAVE_END,
+    LEAVE_PARTIAL,
     LEAVE_ROOT,
     LEAVE_START,
     LEAVE_TYPE,
@@ -52,10 +55,10 @@ def _single_row(intent: WriteIntent, root: str, problems: Problems) -> ElementVi
 def _compare(row: ElementView, expected: dict[FieldRef, object], problems: Problems) -> None:
     for ref, value in expected.items():
         sent = row.get(ref.field_id)
-        # Leave dates are date-times ("2024-07-11T00:00:00"); only the day is compared.
-        shown = str(sent)[:10] if ref in (LEAVE_START, LEAVE_END) else sent
-        if sent is None or not same_value(shown, value):
-            problems.deny(f"{ref.path} is {sent!r}, expected {value!r}", hint=SERVER_BUG_HINT)
+        if sent is None or not same_value(sent, value):
+            # Days and moments shown as AFAS reads them, not as Python reprs.
+            shown = value.isoformat() if isinstance(value, date) else value
+            problems.deny(f"{ref.path} is {sent!r}, expected {shown!r}", hint=SERVER_BUG_HINT)
 
 
 @policy("hours_valid", quirk=None, tools=(WriteTool.REGISTER_HOURS,))
@@ -148,9 +151,34 @@ def employee_active(intent: WriteIntent, ctx: PolicyContext) -> Finding:
     return allow(f"employee {employee_id!r} is active")
 
 
+def _partial_day(facts: LeaveFacts, problems: Problems) -> None:
+    """Partial leave is one day, with both times, the end after the start."""
+    if facts.from_time is None or facts.until_time is None:
+        problems.deny(
+            f"partial leave has from_time {facts.from_time} and until_time {facts.until_time}; "
+            "it needs both",
+            hint=SERVER_BUG_HINT,
+        )
+        return
+    if facts.start != facts.end:
+        problems.deny(
+            f"partial leave is part of one day, but it runs from {facts.start} to {facts.end}",
+            hint="Book whole days without partial, or one day with start equal to end.",
+        )
+    if facts.until_time <= facts.from_time:
+        problems.deny(
+            f"partial leave ends at {facts.until_time}, not after it starts at {facts.from_time}",
+            hint="Pass the hours off as from_time before until_time, e.g. 13:00 to 17:30.",
+        )
+
+
 @policy("leave_dates_valid", quirk=None, tools=(WriteTool.SUBMIT_LEAVE_REQUEST,))
 def leave_dates_valid(intent: WriteIntent, ctx: PolicyContext) -> Finding:
-    """Leave ends on or after its start; long bookings go to a person; sent as asked."""
+    """Leave ends on or after its start; long bookings go to a person; sent as asked.
+
+    Whole days go from midnight to midnight with `LeDt` off; partial leave carries its times and
+    `LeDt` on, and AFAS counts the hours between them.
+    """
     facts = facts_of(intent, LeaveFacts)
     problems = Problems()
     days = (facts.end - facts.start).days + 1
@@ -164,13 +192,20 @@ def leave_dates_valid(intent: WriteIntent, ctx: PolicyContext) -> Finding:
             f"the leave spans {days} days, more than {ctx.rules.leave.review_days_above}",
             hint="Nothing to change; a person approves long leave before it is booked.",
         )
+    if facts.partial:
+        _partial_day(facts, problems)
     row = _single_row(intent, LEAVE_ROOT, problems)
     if row is not None:
         expected: dict[FieldRef, object] = {
             LEAVE_EMPLOYEE: facts.employee_id,
             LEAVE_TYPE: facts.leave_type,
-            LEAVE_START: facts.start,
-            LEAVE_END: facts.end,
+            LEAVE_START: datetime.combine(facts.start, facts.from_time or time(0)),
+            LEAVE_END: datetime.combine(facts.end, facts.until_time or time(0)),
+            LEAVE_PARTIAL: facts.partial,
         }
         _compare(row, expected, problems)
+    if facts.partial:
+        return problems.finding(
+            f"leave on {facts.start} from {facts.from_time} until {facts.until_time}"
+        )
     return problems.finding(f"{days} day(s) of leave from {facts.start} to {facts.end}")

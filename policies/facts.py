@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -198,6 +198,8 @@ class JournalLine:
     """Allocation code on the first axis, for accounts that demand an allocation."""
     project_id: str | None = None
     """Project, for accounts that demand a project line."""
+    project_item: str | None = None
+    """Cost item code (`ItCd`) of the project line; AFAS needs one with every `project_id`."""
 
 
 @dataclass(frozen=True)
@@ -237,11 +239,18 @@ class RelationKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class RelationFacts:
-    """A new debtor (`create_debtor`) or creditor (`create_creditor`)."""
+    """A new debtor (`create_debtor`) or creditor (`create_creditor`).
+
+    An organisation has one `name`. A person's name comes in parts (`last_name` required, the
+    others optional), each sent in its own `KnPerson` field; `name` is then the name AFAS shows
+    for the person (`policies.values.person_display_name`), used to find look-alikes and to read
+    the relation back.
+    """
 
     role: RelationRole
     kind: RelationKind
     name: str
+    """The organisation's name, or the person's name as AFAS shows it."""
     country: str
     """ISO 3166 alpha-2 code, e.g. "NL"."""
     address: Address | None = None
@@ -250,6 +259,14 @@ class RelationFacts:
     """Chamber of Commerce number (8 digits), organisations only."""
     vat_number: str | None = None
     email: str | None = None
+    first_name: str | None = None
+    """A person's first name(s) (`FiNm`); None for an organisation."""
+    initials: str | None = None
+    """A person's initials (`In`), e.g. "J.A."."""
+    name_prefix: str | None = None
+    """The prefix of a person's last name (`Is`), e.g. "van der"."""
+    last_name: str | None = None
+    """A person's last name without its prefix (`LaNm`); required for a person."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +284,11 @@ class HoursFacts:
 
 @dataclass(frozen=True)
 class LeaveFacts:
-    """A leave booking (`submit_leave_request`) for whole days from `start` to `end` inclusive."""
+    """A leave booking (`submit_leave_request`), whole days or part of one day.
+
+    Whole days run from `start` to `end` inclusive; partial leave is one day (`start` == `end`)
+    from `from_time` until `until_time`, Amsterdam wall time. AFAS counts the hours from both.
+    """
 
     employee_id: str
     leave_type: str
@@ -275,6 +296,15 @@ class LeaveFacts:
     start: date
     end: date
     reason: str | None = None
+    from_time: time | None = None
+    """When partial leave starts on its one day; None (with `until_time`) for whole days."""
+    until_time: time | None = None
+    """When partial leave ends on its one day."""
+
+    @property
+    def partial(self) -> bool:
+        """Whether this is leave for part of one day."""
+        return self.from_time is not None or self.until_time is not None
 
 
 @dataclass(frozen=True)
@@ -283,10 +313,11 @@ class ActivityFacts:
 
     relation_id: str
     subject: str
-    text: str
     subject_type: str
     """Dossier item type (`StId`)."""
     activity_date: date
+    text: str | None = None
+    """The notes (`SbTx`); None when the agent gave only a subject."""
 
 
 Facts = (

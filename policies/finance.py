@@ -14,8 +14,11 @@ from policies.afas_fields import (
     JOURNAL_LINES,
     LINE_ACCOUNT,
     LINE_ACCOUNT_KIND,
+    LINE_COST_CENTRE,
     LINE_CREDIT,
     LINE_DEBIT,
+    LINE_PROJECT,
+    LINE_PROJECT_ITEM,
     LINE_VAT_CODE,
 )
 from policies.base import (
@@ -30,7 +33,7 @@ from policies.base import (
     review,
 )
 from policies.context import PolicyContext
-from policies.envelope import ElementView, find_elements
+from policies.envelope import ElementView, children_of, find_elements
 from policies.facts import JournalEntryFacts, WriteTool
 from policies.model import WriteIntent
 from policies.values import same_value
@@ -167,6 +170,57 @@ def journal_lines_match_payload(intent: WriteIntent, ctx: PolicyContext) -> Find
             f"the payload lines differ from the entry: {listing(wrong)}", hint=SERVER_BUG_HINT
         )
     return allow("every payload line carries its line's account, amounts and VAT code")
+
+
+@policy("journal_line_allocations", quirk="W18", tools=_JOURNAL)
+def journal_line_allocations(intent: WriteIntent, ctx: PolicyContext) -> Finding:
+    """W18: a project line names its cost item; each line's cost centre and project are sent.
+
+    AFAS refuses a project allocation without an item code with a 500, and stores a line whose
+    FiDimEntries or FiPrjEntries sub-object is missing without the allocation the account wants.
+    """
+    facts = facts_of(intent, JournalEntryFacts)
+    problems = Problems()
+    no_item = [
+        f"line {n} ({line.project_id})"
+        for n, line in enumerate(facts.lines, start=1)
+        if line.project_id and not line.project_item
+    ]
+    stray_item = [
+        f"line {n}"
+        for n, line in enumerate(facts.lines, start=1)
+        if line.project_item and not line.project_id
+    ]
+    if no_item:
+        problems.deny(
+            f"project line(s) without a cost item: {listing(no_item)}; AFAS refuses a project "
+            "line without one",
+            hint="Pass project_item (the item the cost is booked on) with project_id.",
+        )
+    if stray_item:
+        problems.deny(
+            f"{listing(stray_item)} name a project item but no project",
+            hint="Pass project_id with project_item, or leave project_item out.",
+        )
+    wrong: list[str] = []
+    for line, element in zip(facts.lines, _payload_lines(intent), strict=False):
+        expected = {
+            LINE_COST_CENTRE: line.cost_centre,
+            LINE_PROJECT: line.project_id,
+            LINE_PROJECT_ITEM: line.project_item if line.project_id else None,
+        }
+        children = children_of(intent.body, element)
+        for ref, value in expected.items():
+            rows = [c for c in children if c.object_name == ref.object_name]
+            sent = [row.get(ref.field_id) for row in rows if row.get(ref.field_id) is not None]
+            if sent != ([] if value is None else [value]):
+                wrong.append(f"{element.location}/{ref.path}={listing(sent)} (expected {value!r})")
+    if wrong:
+        problems.deny(
+            f"the payload lines' allocations differ from the entry: {listing(wrong)}",
+            hint=SERVER_BUG_HINT,
+        )
+    return problems.finding("every line's cost centre and project (with its item) are sent")
 
 
 @policy("journal_total_review", quirk=None, tools=_JOURNAL, routine=True)

@@ -52,12 +52,14 @@ POLICIES: tuple[Policy, ...] = (
     finance.journal_line_amounts,  # W18
     finance.journal_line_count,  # W18
     finance.journal_lines_match_payload,  # W18
+    finance.journal_line_allocations,  # W18
     ledger.journal_exists,  # W18
     ledger.booking_period_open,  # W18
     ledger.ledger_accounts_valid,  # W18
     ledger.vat_codes_valid,  # W18
     finance.journal_total_review,
     relations.relation_identifiers_valid,
+    relations.relation_name_complete,
     relations.relation_not_duplicate,
     attendance.employee_active,
     attendance.hours_valid,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from policies.afas_fields import IBAN, KVK_NUMBER
+from policies.afas_fields import IBAN, KVK_NUMBER, ORGANISATION_NAME, PERSON_OBJECT
 from policies.base import SERVER_BUG_HINT, Finding, Problems, facts_of, listing, policy
 from policies.context import ExistingRelation, PolicyContext
 from policies.envelope import find_elements
@@ -22,6 +22,7 @@ from policies.values import (
     normalise_iban,
     normalise_postal_code,
     normalise_text,
+    person_display_name,
 )
 
 _RELATION_TOOLS = (WriteTool.CREATE_DEBTOR, WriteTool.CREATE_CREDITOR)
@@ -77,6 +78,78 @@ def relation_identifiers_valid(intent: WriteIntent, ctx: PolicyContext) -> Findi
             hint=SERVER_BUG_HINT,
         )
     return problems.finding("country, IBAN and KvK number are valid and sent as given")
+
+
+# A person's name parts and the KnPerson field each travels in.
+_PERSON_NAME_FIELDS = (
+    ("first_name", "FiNm"),
+    ("initials", "In"),
+    ("name_prefix", "Is"),
+    ("last_name", "LaNm"),
+)
+
+
+@policy("relation_name_complete", quirk=None, tools=_RELATION_TOOLS)
+def relation_name_complete(intent: WriteIntent, ctx: PolicyContext) -> Finding:
+    """A person's name travels in parts (last name required), an organisation's as one name.
+
+    Each part goes in its own KnPerson field; an organisation's name in KnOrganisation.Nm. A
+    person's full name sent as the last name reads fine on a list, but sorts, matches and
+    addresses letters wrongly ("Dear Mr Piet Klaassen") and never matches that person again.
+    """
+    facts = facts_of(intent, RelationFacts)
+    problems = Problems()
+    parts = {name: getattr(facts, name) for name, _ in _PERSON_NAME_FIELDS}
+    if facts.kind is RelationKind.PERSON:
+        if not facts.last_name:
+            problems.deny(
+                "a person needs a last name",
+                hint="Pass the person's name in parts: last_name, and first_name, initials and "
+                "name_prefix where known.",
+            )
+        else:
+            shown = person_display_name(
+                last_name=facts.last_name,
+                first_name=facts.first_name,
+                name_prefix=facts.name_prefix,
+            )
+            if facts.name != shown:
+                problems.deny(
+                    f"the relation's name {facts.name!r} is not its parts' {shown!r}",
+                    hint=SERVER_BUG_HINT,
+                )
+        persons = find_elements(intent.body, PERSON_OBJECT)
+        if len(persons) != 1:
+            problems.deny(
+                f"the payload sends {len(persons)} {PERSON_OBJECT} elements, expected 1",
+                hint=SERVER_BUG_HINT,
+            )
+        wrong = [
+            f"{PERSON_OBJECT}.{field_id}={sent!r} (expected {parts[name]!r})"
+            for person in persons
+            for name, field_id in _PERSON_NAME_FIELDS
+            if (sent := person.get(field_id)) != parts[name]
+        ]
+        if wrong:
+            problems.deny(
+                f"the payload sends the person's name wrongly: {listing(wrong)}",
+                hint=SERVER_BUG_HINT,
+            )
+        return problems.finding(f"person {facts.name!r} is sent with each name part in its field")
+    given = [name for name, value in parts.items() if value is not None]
+    if given:
+        problems.deny(
+            f"{listing(given)} belong to a person, this relation is an organisation",
+            hint="Pass an organisation's name as name only, or create the relation as a person.",
+        )
+    sent_names = _sent_values(intent, ORGANISATION_NAME.object_name, ORGANISATION_NAME.field_id)
+    if sent_names != [facts.name]:
+        problems.deny(
+            f"the payload sends organisation name(s) {listing(sent_names)}, the request has "
+            f"{facts.name!r}",
+            hint=SERVER_BUG_HINT,
+        )
+    return problems.finding(f"organisation {facts.name!r} is sent under its name")
 
 
 def _same_relation(candidate: ExistingRelation, facts: RelationFacts) -> list[str]:

@@ -199,6 +199,18 @@ def kvk_is_valid(kvk_number: str) -> bool:
     return re.fullmatch(r"\d{8}", kvk_number) is not None
 
 
+def person_display_name(
+    *, last_name: str, first_name: str | None = None, name_prefix: str | None = None
+) -> str:
+    """The name AFAS shows for a person: first name, prefix, last name ("Jan van der Berg").
+
+    AFAS builds it from the parts it stores (`FiNm`, `Is`, `LaNm`); initials are not part of it.
+    Debtor and creditor lists show this name, so duplicates are searched and read back by it.
+    """
+    parts = (first_name, name_prefix, last_name)
+    return " ".join(stripped for part in parts if part and (stripped := part.strip()))
+
+
 def normalise_text(text: str) -> str:
     """Text compared without case or spacing differences (names, postal codes)."""
     return " ".join(text.split()).casefold()

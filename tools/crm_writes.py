@@ -15,7 +15,8 @@ from typing import Literal
 from pydantic import Field
 
 from policies.facts import ActivityFacts, RelationFacts, RelationKind, RelationRole, WriteTool
-from policies.values import normalise_iban
+from policies.values import normalise_iban, person_display_name
+from server.outcomes import InvalidToolInput
 from server.writes.kinds import WriteKind
 from server.writes.result import WriteResult
 from tools.base import ToolSpec
@@ -45,10 +46,29 @@ class CreateRelationInput(WriteInput):
         description="organisation for a company or institution, person for a private customer "
         "or supplier."
     )
-    name: str = Field(
+    name: str | None = Field(
+        None,
         min_length=1,
         max_length=255,
-        description="The organisation's name, or the person's full name as it should show.",
+        description="The organisation's name as it should show. Organisations only: give a "
+        "person's name in parts (last_name, first_name, initials, name_prefix).",
+    )
+    first_name: str | None = Field(
+        None, max_length=50, description="A person's first name(s), e.g. 'Anna'. Persons only."
+    )
+    initials: str | None = Field(
+        None, max_length=15, description="A person's initials, e.g. 'A.M.'. Persons only."
+    )
+    name_prefix: str | None = Field(
+        None,
+        max_length=15,
+        description="Prefix of a person's last name, e.g. 'van', 'de', 'van der'. Persons only.",
+    )
+    last_name: str | None = Field(
+        None,
+        max_length=80,
+        description="A person's last name without its prefix, e.g. 'Berg' for Anna van der "
+        "Berg. Required for a person.",
     )
     address: AddressInput | None = Field(None, description="Visiting (and postal) address.")
     iban: str | None = Field(
@@ -70,12 +90,60 @@ class CreateRelationInput(WriteInput):
     source_confidence: SourceConfidence = None
 
 
+_PERSON_NAME = ("first_name", "initials", "name_prefix", "last_name")
+
+
+def _names(args: CreateRelationInput) -> tuple[str, dict[str, str | None]]:
+    """The name AFAS shows for the relation, and a person's name parts (all None otherwise).
+
+    Raises:
+        InvalidToolInput: a person without a last name or with one `name`, or an organisation
+            without a name or with a person's name parts.
+    """
+    parts = {part: text(getattr(args, part)) for part in _PERSON_NAME}
+    if args.kind == "organisation":
+        given = [f"`{part}`" for part, value in parts.items() if value is not None]
+        if given:
+            raise InvalidToolInput(
+                f"{', '.join(given)}: name parts belong to a person, this is an organisation",
+                hint="Pass the organisation's name as name, or create the relation as a person",
+            )
+        name = text(args.name)
+        if name is None:
+            raise InvalidToolInput(
+                "`name`: an organisation needs its name", hint="Pass the name as it should show"
+            )
+        return name, parts
+    if args.name is not None:
+        raise InvalidToolInput(
+            "`name`: a person's name goes in parts, so AFAS can sort, address and match it",
+            hint="Pass last_name and, where known, first_name, initials and name_prefix "
+            "instead of name",
+        )
+    last_name = parts["last_name"]
+    if last_name is None:
+        raise InvalidToolInput(
+            "`last_name`: a person needs a last name",
+            hint="Pass last_name (without its prefix) and, where known, first_name, initials "
+            "and name_prefix",
+        )
+    shown = person_display_name(
+        last_name=last_name, first_name=parts["first_name"], name_prefix=parts["name_prefix"]
+    )
+    return shown, parts
+
+
 async def _create(deps: ToolDeps, args: CreateRelationInput, role: RelationRole) -> WriteResult:
+    name, parts = _names(args)
     address = None if args.address is None else args.address.to_facts(field="address")
     facts = RelationFacts(
         role=role,
         kind=RelationKind(args.kind),
-        name=args.name.strip(),
+        name=name,
+        first_name=parts["first_name"],
+        initials=parts["initials"],
+        name_prefix=parts["name_prefix"],
+        last_name=parts["last_name"],
         country=address.country if address is not None else "NL",
         address=address,
         iban=normalise_iban(args.iban) if args.iban else None,
@@ -137,7 +205,7 @@ async def log_activity(deps: ToolDeps, args: LogActivityInput) -> WriteResult:
     facts = ActivityFacts(
         relation_id=args.relation_id.strip(),
         subject=args.subject.strip(),
-        text=(args.text or "").strip(),
+        text=text(args.text),
         subject_type=str(args.item_type or NOTE),
         activity_date=args.date or deps.today(),
     )
@@ -154,11 +222,12 @@ async def log_activity(deps: ToolDeps, args: LogActivityInput) -> WriteResult:
 
 
 _RELATION_COPY = (
-    "Give the name and, where known, the address, IBAN, KvK number (organisations), VAT number "
-    "and e-mail; search first (search_{plural}) so you do not create one that exists. The "
-    "server checks the IBAN checksum and KvK format, and sends a {role} with the same IBAN, "
-    "KvK number, or name and postal code as an existing one to a person. It does not change "
-    "an existing {role}. "
+    "Give an organisation's name, or a person's name in parts (last_name, and first_name, "
+    "initials and name_prefix where known), and where known the address, IBAN, KvK number "
+    "(organisations), VAT number and e-mail; search first (search_{plural}) so you do not "
+    "create one that exists. The server checks the IBAN checksum and KvK format, and sends a "
+    "{role} with the same IBAN, KvK number, or name and postal code as an existing one to a "
+    "person. It does not change an existing {role}. "
 )
 
 TOOLS: tuple[ToolSpec, ...] = (

@@ -97,35 +97,32 @@ class PostJournalEntryInput(WriteInput):
     source_confidence: SourceConfidence = None
 
 
-def _lines(args: PostJournalEntryInput) -> tuple[tuple[JournalLine, ...], dict[int, str]]:
-    lines: list[JournalLine] = []
-    items: dict[int, str] = {}
+def _lines(args: PostJournalEntryInput) -> tuple[JournalLine, ...]:
     for index, line in enumerate(args.lines):
         if line.project_id and not line.project_item:
             raise InvalidToolInput(
                 f"`lines.{index}.project_item`: a project line needs the cost item code",
                 hint="Pass project_item with project_id (the item the cost is booked on)",
             )
-        if line.project_id and line.project_item:
-            items[index] = line.project_item.strip()
-        lines.append(
-            JournalLine(
-                account_kind=AccountKind(line.account_kind),
-                account=line.account.strip(),
-                debit=line.debit or Decimal(0),
-                credit=line.credit or Decimal(0),
-                vat_code=text(line.vat_code),
-                description=text(line.description),
-                cost_centre=text(line.cost_centre),
-                project_id=text(line.project_id),
-            )
+    return tuple(
+        JournalLine(
+            account_kind=AccountKind(line.account_kind),
+            account=line.account.strip(),
+            debit=line.debit or Decimal(0),
+            credit=line.credit or Decimal(0),
+            vat_code=text(line.vat_code),
+            description=text(line.description),
+            cost_centre=text(line.cost_centre),
+            project_id=text(line.project_id),
+            project_item=text(line.project_item),
         )
-    return tuple(lines), items
+        for line in args.lines
+    )
 
 
 async def post_journal_entry(deps: ToolDeps, args: PostJournalEntryInput) -> WriteResult:
     """Handler of `post_journal_entry`."""
-    lines, items = _lines(args)
+    lines = _lines(args)
     facts = JournalEntryFacts(
         administration_id=args.administration_id,
         journal_id=args.journal_id.strip(),
@@ -134,9 +131,7 @@ async def post_journal_entry(deps: ToolDeps, args: PostJournalEntryInput) -> Wri
         description=text(args.description),
     )
     year, period = await booking_period(deps, args.administration_id, args.entry_date)
-    body = journal_body(
-        facts, year=year, period=period, voucher=reference(facts), project_items=items
-    )
+    body = journal_body(facts, year=year, period=period, voucher=reference(facts))
     return await submit(
         deps,
         tool=WriteTool.POST_JOURNAL_ENTRY,

@@ -390,7 +390,6 @@ class SubmitLeaveRequestInput(WriteInput):
 
 async def submit_leave_request(deps: ToolDeps, args: SubmitLeaveRequestInput) -> WriteResult:
     """Handler of `submit_leave_request`."""
-    partial = None
     if args.partial is not None:
         if args.start != args.end:
             raise InvalidToolInput(
@@ -402,7 +401,6 @@ async def submit_leave_request(deps: ToolDeps, args: SubmitLeaveRequestInput) ->
                 "`partial.until_time` is not after `partial.from_time`",
                 hint="Pass the hours off as from_time before until_time, e.g. 13:00 to 17:30",
             )
-        partial = (args.partial.from_time, args.partial.until_time)
     facts = LeaveFacts(
         employee_id=args.employee_id.strip(),
         # AFAS's leave type codes are capitals; AFAS reads them in any case and shows capitals.
@@ -410,13 +408,15 @@ async def submit_leave_request(deps: ToolDeps, args: SubmitLeaveRequestInput) ->
         start=args.start,
         end=args.end,
         reason=text(args.reason),
+        from_time=None if args.partial is None else args.partial.from_time,
+        until_time=None if args.partial is None else args.partial.until_time,
     )
     return await submit(
         deps,
         tool=WriteTool.SUBMIT_LEAVE_REQUEST,
         connector="HrAbsence",
         action="insert",
-        body=leave_body(facts, partial=partial),
+        body=leave_body(facts),
         facts=facts,
         dry_run=args.dry_run,
         source_confidence=args.source_confidence,

@@ -118,6 +118,23 @@ def relation_facts(**changes: Any) -> RelationFacts:
     return dataclasses.replace(facts, **changes)
 
 
+def person_relation_facts(**changes: Any) -> RelationFacts:
+    """A new person debtor, her name in parts as AFAS stores it: Anna (A.) van der Berg."""
+    facts = RelationFacts(
+        role=RelationRole.DEBTOR,
+        kind=RelationKind.PERSON,
+        name="Anna van der Berg",
+        country="NL",
+        address=Address("Dorpsstraat", "7", "3833 LC", "Leusden"),
+        iban="NL91ABNA0417164300",
+        first_name="Anna",
+        initials="A.",
+        name_prefix="van der",
+        last_name="Berg",
+    )
+    return dataclasses.replace(facts, **changes)
+
+
 def hours_facts(**changes: Any) -> HoursFacts:
     """Eight hours of work type 300 on project P100 by employee 1000123, yesterday."""
     facts = HoursFacts(

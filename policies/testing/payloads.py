@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from policies import afas_fields as af
@@ -206,7 +206,8 @@ def journal_body(
         if line.cost_centre:
             extra.append(_element(af.LINE_ALLOCATION, {"DiC1": line.cost_centre}))
         if line.project_id:
-            extra.append(_element("FiPrjEntries", {"PrId": line.project_id}))
+            project = {"PrId": line.project_id, "ItCd": line.project_item}
+            extra.append(_element("FiPrjEntries", project))
         if extra:
             element["Objects"] = extra
         lines.append(element)
@@ -259,7 +260,10 @@ def relation_body(facts: RelationFacts) -> dict[str, Any]:
             "MatchPer": "7",
             "AutoNum": True,
             "PadAdr": True,
-            "LaNm": facts.name,
+            "FiNm": facts.first_name,
+            "In": facts.initials,
+            "Is": facts.name_prefix,
+            "LaNm": facts.last_name,
             "SpNm": False,
             "EmAd": facts.email,
         }
@@ -286,18 +290,18 @@ def hours_body(facts: HoursFacts) -> dict[str, Any]:
     return {af.HOURS_ROOT: {"Element": {"Fields": _fields(af.HOURS_ROOT, row)}}}
 
 
-def _midnight(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00"
+def _moment(day: date, at: time | None) -> str:
+    return f"{day.isoformat()}T{(at or time(0)).isoformat(timespec='seconds')}"
 
 
 def leave_body(facts: LeaveFacts) -> dict[str, Any]:
-    """A whole-days `HrAbsence` insert."""
+    """An `HrAbsence` insert: whole days from midnight, or part of one day between its times."""
     row = {
         "EmId": facts.employee_id,
         "ViAt": facts.leave_type,
-        "DaBe": _midnight(facts.start),
-        "DaEn": _midnight(facts.end),
-        "LeDt": False,
+        "DaBe": _moment(facts.start, facts.from_time),
+        "DaEn": _moment(facts.end, facts.until_time),
+        "LeDt": facts.partial,
         "Re": facts.reason,
     }
     return {af.LEAVE_ROOT: {"Element": {"Fields": _fields(af.LEAVE_ROOT, row)}}}

@@ -4,7 +4,7 @@ An approval may send a write days after the tool call, in another process, so th
 policies judge must come back from the ledger exactly: `Decimal("3500.00")` and not the text
 "3500.00", `EmployeeField.SALARY` and not "salary", a `date` and not an ISO string. This codec is
 generic over the frozen dataclasses of `policies.facts` (and any like them): it reads their type
-hints and handles enums, `date`/`datetime`, `Decimal`, `Mapping`, tuples, sets and nested
+hints and handles enums, `date`/`datetime`/`time`, `Decimal`, `Mapping`, tuples, sets and nested
 dataclasses.
 
 The JSON is flat and readable, because the review page shows it to approvers::
@@ -24,7 +24,7 @@ import functools
 import types
 import typing
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -197,7 +197,7 @@ def _encode_leaf(value: object, hint: Any, path: Path, tags: dict[str, str]) -> 
         return value.value
     if isinstance(value, Decimal):
         return str(value)  # exact: "3500.00" keeps its scale, "1E+2" its form
-    if isinstance(value, date):  # also datetime
+    if isinstance(value, date | time):  # date also covers datetime
         return value.isoformat()
     if isinstance(value, bool | int | float | str):
         return value
@@ -313,6 +313,8 @@ def _scalar(data: object, hint: type) -> Any:
         return datetime.fromisoformat(data)
     if hint is date and isinstance(data, str):
         return date.fromisoformat(data)
+    if hint is time and isinstance(data, str):
+        return time.fromisoformat(data)
     if hint is float and isinstance(data, int) and not isinstance(data, bool):
         return float(data)
     if hint in (bool, int, str, float) and _fits(data, hint):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -14,9 +14,12 @@ import pytest
 
 from policies.facts import (
     FACTS_TYPE,
+    AccountKind,
     EmployeeField,
     EmployeeUpdateFacts,
     HireFacts,
+    JournalLine,
+    LeaveFacts,
     PersonMatch,
     RelationKind,
     WriteTool,
@@ -27,6 +30,7 @@ from policies.testing import (
     hours_facts,
     journal_facts,
     leave_facts,
+    person_relation_facts,
     relation_facts,
     update_facts,
 )
@@ -44,12 +48,30 @@ SAMPLES: dict[WriteTool, object] = {
         },
         cleared=frozenset({EmployeeField.PHONE, EmployeeField.MOBILE}),
     ),
-    WriteTool.POST_JOURNAL_ENTRY: journal_facts(),
-    WriteTool.CREATE_DEBTOR: relation_facts(),
+    WriteTool.POST_JOURNAL_ENTRY: journal_facts(
+        lines=(
+            JournalLine(AccountKind.LEDGER, "4500", debit=Decimal("25"), project_id="P100"),
+            JournalLine(
+                AccountKind.LEDGER,
+                "4500",
+                debit=Decimal("25"),
+                project_id="P100",
+                project_item="K01",
+                cost_centre="200",
+            ),
+            JournalLine(AccountKind.LEDGER, "1100", credit=Decimal("50")),
+        )
+    ),
+    WriteTool.CREATE_DEBTOR: person_relation_facts(),
     WriteTool.CREATE_CREDITOR: relation_facts(kind=RelationKind.ORGANISATION),
     WriteTool.REGISTER_HOURS: hours_facts(hours=Decimal("7.25")),
-    WriteTool.SUBMIT_LEAVE_REQUEST: leave_facts(reason="vakantie"),
-    WriteTool.LOG_ACTIVITY: activity_facts(),
+    WriteTool.SUBMIT_LEAVE_REQUEST: leave_facts(
+        end=leave_facts().start,
+        reason="tandarts",
+        from_time=time(13, 0),
+        until_time=time(17, 30),
+    ),
+    WriteTool.LOG_ACTIVITY: activity_facts(text=None),
 }
 
 
@@ -81,6 +103,23 @@ def test_values_come_back_with_their_own_types() -> None:
     assert back.changes[EmployeeField.CONTRACT_END] == date(2026, 12, 31)
     assert back.cleared == frozenset({EmployeeField.PHONE, EmployeeField.MOBILE})
     assert all(isinstance(key, EmployeeField) for key in back.changes)
+
+
+def test_partial_leave_times_come_back_as_times_and_read_as_clock_times() -> None:
+    encoded = stored(SAMPLES[WriteTool.SUBMIT_LEAVE_REQUEST])
+    assert (encoded["from_time"], encoded["until_time"]) == ("13:00:00", "17:30:00")
+    back = decode_facts(encoded, LeaveFacts)
+    assert (back.from_time, back.until_time) == (time(13, 0), time(17, 30))
+    assert back.partial
+
+
+def test_facts_stored_before_a_field_existed_still_rebuild_with_its_default() -> None:
+    """A write held for review across an upgrade keeps its facts (new fields default to None)."""
+    old = dict(stored(SAMPLES[WriteTool.SUBMIT_LEAVE_REQUEST]))
+    for field in ("from_time", "until_time"):
+        del old[field]
+    back = decode_facts(old, LeaveFacts)
+    assert (back.from_time, back.until_time, back.partial) == (None, None, False)
 
 
 def test_the_json_is_flat_and_readable_for_the_review_page() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from policies.testing import (
 
 HOURS = hours_intent()
 LEAVE = leave_intent()
+AFTERNOON = leave_facts(end=date(2026, 4, 6), from_time=time(13), until_time=time(17, 30))
 
 
 def hours_with(body_edit: Any = None, **facts: Any) -> WriteIntent:
@@ -202,7 +203,7 @@ def test_employee_active_refuses_facts_without_an_employee() -> None:
         (
             leave_with(lambda b: with_field(b, "HrAbsence", "DaEn", "2026-04-17T00:00:00")),
             Outcome.DENY,
-            "HrAbsence.DaEn is '2026-04-17T00:00:00', expected datetime.date(2026, 4, 10)",
+            "HrAbsence.DaEn is '2026-04-17T00:00:00', expected '2026-04-10T00:00:00'",
             None,
         ),
         (
@@ -212,6 +213,38 @@ def test_employee_active_refuses_facts_without_an_employee() -> None:
             None,
         ),
         (leave_with(two_rows), Outcome.DENY, "the payload sends 2 HrAbsence rows", None),
+        (
+            leave_with(end=date(2026, 4, 6), from_time=time(13), until_time=time(17, 30)),
+            Outcome.ALLOW,
+            "leave on 2026-04-06 from 13:00:00 until 17:30:00",
+            None,
+        ),
+        (
+            leave_intent(AFTERNOON, body=leave_body(leave_facts(end=AFTERNOON.end))),
+            Outcome.DENY,
+            "HrAbsence.DaBe is '2026-04-06T00:00:00', expected '2026-04-06T13:00:00'; "
+            "HrAbsence.DaEn is '2026-04-06T00:00:00', expected '2026-04-06T17:30:00'; "
+            "HrAbsence.LeDt is False, expected True",
+            "Report it to the operator",
+        ),
+        (
+            leave_with(from_time=time(13), until_time=time(17, 30)),
+            Outcome.DENY,
+            "partial leave is part of one day, but it runs from 2026-04-06 to 2026-04-10",
+            "one day with start equal to end",
+        ),
+        (
+            leave_with(end=date(2026, 4, 6), from_time=time(13), until_time=time(9)),
+            Outcome.DENY,
+            "partial leave ends at 09:00:00, not after it starts at 13:00:00",
+            "from_time before until_time",
+        ),
+        (
+            leave_with(end=date(2026, 4, 6), from_time=time(13)),
+            Outcome.DENY,
+            "partial leave has from_time 13:00:00 and until_time None; it needs both",
+            "Report it to the operator",
+        ),
     ],
     ids=[
         "a week of leave is allowed",
@@ -222,6 +255,11 @@ def test_employee_active_refuses_facts_without_an_employee() -> None:
         "a payload end other than the facts' is denied",
         "a payload leave type other than the facts' is denied",
         "a payload with two bookings for one request is denied",
+        "partial leave on one day is allowed, its times recorded",
+        "partial leave sent as a whole day is denied: the times are in the facts",
+        "partial leave over several days is denied",
+        "partial leave ending before it starts is denied",
+        "partial leave with one time only is denied",
     ],
 )
 def test_leave_ends_after_it_starts_and_is_sent_as_asked(

@@ -8,6 +8,7 @@ import pytest
 from policies.facts import AccountKind, JournalLine
 from policies.finance import (
     journal_balanced,
+    journal_line_allocations,
     journal_line_amounts,
     journal_line_count,
     journal_lines_match_payload,
@@ -21,6 +22,7 @@ from policies.testing import (
     tenant_context,
     with_field,
     without_field,
+    without_object,
 )
 
 ENTRY = journal_intent()
@@ -250,6 +252,74 @@ def test_W18_payload_lines_match_the_entry(
     verdict = journal_lines_match_payload(intent, tenant_context())
     assert (verdict.outcome, verdict.quirk) == (outcome, "W18")
     assert reason in verdict.reason
+
+
+PROJECT_LINES = (
+    line("4000", debit="50", cost_centre="200"),
+    line("4500", debit="25", project_id="P100", project_item="K01"),
+    line("1100", credit="75"),
+)
+
+
+def project_entry_with(body_edit: Any) -> WriteIntent:
+    return entry_with(body_edit, lines=PROJECT_LINES)
+
+
+@pytest.mark.parametrize(
+    ("intent", "outcome", "reason", "hint"),
+    [
+        (ENTRY, Outcome.ALLOW, "every line's cost centre and project", None),
+        (entry(*PROJECT_LINES), Outcome.ALLOW, "with its item", None),
+        (
+            entry(line("4500", debit="25", project_id="P100"), line("1100", credit="25")),
+            Outcome.DENY,
+            "project line(s) without a cost item: line 1 (P100); AFAS refuses a project line "
+            "without one",
+            "Pass project_item (the item the cost is booked on) with project_id.",
+        ),
+        (
+            entry(line("8000", debit="25", project_item="K01"), line("1100", credit="25")),
+            Outcome.DENY,
+            "line 1 name a project item but no project",
+            "Pass project_id with project_item",
+        ),
+        (
+            project_entry_with(lambda b: without_field(b, "FiPrjEntries", "ItCd")),
+            Outcome.DENY,
+            "FiEntryPar[0]/FiEntries[1]/FiPrjEntries.ItCd=(none) (expected 'K01')",
+            "Report it to the operator",
+        ),
+        (
+            project_entry_with(lambda b: with_field(b, "FiPrjEntries", "PrId", "P200")),
+            Outcome.DENY,
+            "FiPrjEntries.PrId=P200 (expected 'P100')",
+            None,
+        ),
+        (
+            project_entry_with(lambda b: without_object(b, "FiDimEntries")),
+            Outcome.DENY,
+            "FiEntryPar[0]/FiEntries[0]/FiDimEntries.DiC1=(none) (expected '200')",
+            None,
+        ),
+    ],
+    ids=[
+        "W18 an entry without allocations is allowed",
+        "W18 a project line with its item and a cost centre line are allowed",
+        "W18 a project line without its cost item is denied, naming the line",
+        "W18 a project item without a project is denied",
+        "W18 a project line sent without its item code is denied",
+        "W18 a project line sent on another project is denied",
+        "W18 a cost centre the payload does not carry is denied",
+    ],
+)
+def test_W18_project_lines_name_their_item_and_every_allocation_is_sent(
+    intent: WriteIntent, outcome: Outcome, reason: str, hint: str | None
+) -> None:
+    verdict = journal_line_allocations(intent, tenant_context())
+    assert (verdict.outcome, verdict.quirk) == (outcome, "W18")
+    assert reason in verdict.reason
+    if hint:
+        assert verdict.hint is not None and hint in verdict.hint
 
 
 # --- amount review -------------------------------------------------------------------------------

@@ -7,13 +7,19 @@ import pytest
 from policies.context import ExistingRelation
 from policies.facts import Address, RelationKind, RelationRole
 from policies.model import Outcome, WriteIntent
-from policies.relations import relation_identifiers_valid, relation_not_duplicate
+from policies.relations import (
+    relation_identifiers_valid,
+    relation_name_complete,
+    relation_not_duplicate,
+)
 from policies.testing import (
+    person_relation_facts,
     relation_body,
     relation_facts,
     relation_intent,
     tenant_context,
     with_field,
+    without_object,
 )
 
 DEBTOR = relation_intent()
@@ -187,3 +193,91 @@ def test_duplicate_relations_go_to_review(
     assert reason in verdict.reason
     if outcome is Outcome.REVIEW:
         assert verdict.hint is not None and "get_" in verdict.hint
+
+
+def person_with(body_edit: Any = None, **facts: Any) -> WriteIntent:
+    built = person_relation_facts(**facts)
+    body = relation_body(built)
+    return relation_intent(built, body=body_edit(body) if body_edit else body)
+
+
+@pytest.mark.parametrize(
+    ("intent", "outcome", "reason", "hint"),
+    [
+        (
+            person_with(),
+            Outcome.ALLOW,
+            "person 'Anna van der Berg' is sent with each name part in its field",
+            None,
+        ),
+        (
+            DEBTOR,
+            Outcome.ALLOW,
+            "organisation 'Jansen Personeel B.V.' is sent under its name",
+            None,
+        ),
+        (
+            person_with(first_name=None, initials=None, name_prefix=None, name="Berg"),
+            Outcome.ALLOW,
+            "person 'Berg'",
+            None,
+        ),
+        (
+            person_with(last_name=None),
+            Outcome.DENY,
+            "a person needs a last name",
+            "Pass the person's name in parts: last_name",
+        ),
+        (
+            person_with(lambda b: with_field(b, "KnPerson", "LaNm", "Anna van der Berg")),
+            Outcome.DENY,
+            "the payload sends the person's name wrongly: KnPerson.LaNm='Anna van der Berg' "
+            "(expected 'Berg')",
+            "Report it to the operator",
+        ),
+        (
+            person_with(lambda b: without_object(b, "KnPerson")),
+            Outcome.DENY,
+            "the payload sends 0 KnPerson elements, expected 1",
+            None,
+        ),
+        (
+            person_with(name="A. van der Berg"),
+            Outcome.DENY,
+            "the relation's name 'A. van der Berg' is not its parts' 'Anna van der Berg'",
+            None,
+        ),
+        (
+            relation_with(first_name="Jan", last_name="Jansen"),
+            Outcome.DENY,
+            "first_name, last_name belong to a person, this relation is an organisation",
+            "create the relation as a person",
+        ),
+        (
+            relation_with(lambda b: with_field(b, "KnOrganisation", "Nm", "Jansen")),
+            Outcome.DENY,
+            "the payload sends organisation name(s) Jansen, the request has "
+            "'Jansen Personeel B.V.'",
+            None,
+        ),
+    ],
+    ids=[
+        "a person's name parts each travel in their own KnPerson field",
+        "an organisation travels under its one name",
+        "a person with only a last name is allowed",
+        "a person without a last name is denied",
+        "a person's full name sent as the last name is denied",
+        "a person sent without its KnPerson is denied",
+        "a person's display name other than its parts is denied",
+        "an organisation with a person's name parts is denied",
+        "an organisation name the payload does not carry is denied",
+    ],
+)
+def test_a_relation_is_sent_with_its_name_as_afas_stores_it(
+    intent: WriteIntent, outcome: Outcome, reason: str, hint: str | None
+) -> None:
+    verdict = relation_name_complete(intent, tenant_context())
+    assert verdict.outcome is outcome
+    assert reason in verdict.reason
+    if hint:
+        assert verdict.hint is not None and hint in verdict.hint

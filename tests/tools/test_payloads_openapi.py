@@ -305,31 +305,45 @@ def _journal_bodies() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "sales entry", journal_body(entry, year=2026, period=3, voucher=reference(entry))
     allocated = (
         JournalLine(AccountKind.LEDGER, "4000", debit=Decimal("50"), cost_centre="200"),
-        JournalLine(AccountKind.LEDGER, "4500", debit=Decimal("25"), project_id="P100"),
+        JournalLine(
+            AccountKind.LEDGER, "4500", debit=Decimal("25"), project_id="P100", project_item="K01"
+        ),
         JournalLine(AccountKind.CREDITOR, "20001", credit=Decimal("75")),
     )
     entry = JournalEntryFacts(1, "10", DAY, allocated)
-    body = journal_body(
-        entry, year=2026, period=3, voucher=reference(entry), project_items={1: "K01"}
-    )
+    body = journal_body(entry, year=2026, period=3, voucher=reference(entry))
     yield "allocation and project lines", body
 
 
 def _relation_bodies() -> Iterator[tuple[str, str, dict[str, Any]]]:
     for role in RelationRole:
         for kind in RelationKind:
+            organisation = kind is RelationKind.ORGANISATION
+            person_name: dict[str, Any] = (
+                {}
+                if organisation
+                else {
+                    "first_name": "Piet",
+                    "initials": "P.J.",
+                    "name_prefix": "van",
+                    "last_name": "Jansen",
+                }
+            )
             full = RelationFacts(
                 role,
                 kind,
-                "Jansen Installatie" if kind is RelationKind.ORGANISATION else "Piet Jansen",
+                "Jansen Installatie" if organisation else "Piet van Jansen",
                 "NL",
                 address=ADDRESS,
                 iban=IBAN,
-                kvk_number="12345678" if kind is RelationKind.ORGANISATION else None,
+                kvk_number="12345678" if organisation else None,
                 vat_number="NL001234567B01",
                 email="info@example.nl",
+                **person_name,
             )
-            bare = RelationFacts(role, kind, "Alleen Naam", "NL")
+            bare = RelationFacts(
+                role, kind, "Naam", "NL", last_name=None if organisation else "Naam"
+            )
             for label, facts in (("every field", full), ("name only", bare)):
                 body = relation_body(facts, today=DAY)
                 yield f"{role} {kind} {label}", relation_connector(facts), body
@@ -347,11 +361,10 @@ def product_bodies() -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"register_hours description={description}", "PtRealization", body
     whole = LeaveFacts("1000123", "V", DAY, date(2026, 3, 9), "Vakantie")
     yield "submit_leave_request whole days", "HrAbsence", leave_body(whole)
-    part = LeaveFacts("1000123", "V", DAY, DAY)
-    body = leave_body(part, partial=(time(13, 0), time(17, 30)))
-    yield "submit_leave_request partial", "HrAbsence", body
-    for text in ("Teruggebeld over de factuur", ""):
-        activity = ActivityFacts("1000551", "Telefoongesprek", text, "2", DAY)
+    part = LeaveFacts("1000123", "V", DAY, DAY, from_time=time(13, 0), until_time=time(17, 30))
+    yield "submit_leave_request partial", "HrAbsence", leave_body(part)
+    for text in ("Teruggebeld over de factuur", None):
+        activity = ActivityFacts("1000551", "Telefoongesprek", "2", DAY, text=text)
         yield f"log_activity text={bool(text)}", "KnSubject", activity_body(activity)
 
 

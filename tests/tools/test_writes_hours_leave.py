@@ -8,19 +8,21 @@ starts are refused before anything is sent.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from policies.facts import LeaveFacts
 from simulator.testing import SimulatorHandle, start_simulator
 from tests.tools.test_writes_support import (
     active_employee,
     call,
     open_project,
     product,
+    recorded_facts,
     refused,
     settings_for,
     today,
@@ -157,7 +159,8 @@ async def test_partial_leave_books_the_hours_of_one_day(
         end=day.isoformat(),
         partial={"from_time": "13:00", "until_time": "17:00"},
     )
-    async with connect(product(settings_for(sim, tmp_path))) as client:
+    settings = settings_for(sim, tmp_path)
+    async with connect(product(settings)) as client:
         result = await call(client, "submit_leave_request", arguments)
     assert result["status"] == "applied" and result["read_back"]["result"] == "match"
     booking = sim.tenant.get("absences", int(result["afas_key"]["Id"]))
@@ -165,6 +168,9 @@ async def test_partial_leave_books_the_hours_of_one_day(
     assert booking["LeDt"] is True
     assert booking["DaBe"] == datetime.combine(day, datetime.min.time()).replace(hour=13)
     assert booking["DuRa"] == Decimal("4.00")
+    # The times are facts, not only body: an approval's re-check compares the body with them.
+    facts = recorded_facts(settings, result["write_id"], LeaveFacts)
+    assert (facts.start, facts.from_time, facts.until_time) == (day, time(13), time(17))
 
 
 async def test_leave_that_ends_before_it_starts_is_refused(

@@ -14,12 +14,16 @@ from typing import Any
 
 import pytest
 
+from policies.facts import JournalEntryFacts
 from simulator.testing import SimulatorHandle, start_simulator
 from tests.tools.test_writes_support import (
     blocked_booking_period,
     call,
+    objects,
     open_booking_day,
+    open_project,
     product,
+    recorded_facts,
     refused,
     settings_for,
     update_calls,
@@ -151,6 +155,29 @@ async def test_W18_an_account_that_demands_an_allocation_gets_one_or_is_refused(
     assert result["status"] == "applied" and result["read_back"]["result"] == "match"
     (record,) = writes(sim, "FiEntries")
     assert [line["DimAx1"] for line in record.rows("entries")] == ["200", None]
+
+
+async def test_W18_a_project_line_reaches_afas_with_its_project_and_cost_item(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """The item code is a fact of the line, so the policies can see it is there."""
+    project = open_project(sim)["ProjectId"]
+    costs = {"account_kind": "ledger", "account": "4800", "debit": "80.00", "project_id": project}
+    bank = {"account_kind": "ledger", "account": "1100", "credit": "80.00"}
+    entry = sales_entry(sim, journal_id="20", lines=[costs, bank])
+    settings = settings_for(sim, tmp_path)
+    async with connect(product(settings)) as client:
+        text = await refused(client, "post_journal_entry", entry)
+        assert "`lines.0.project_item`: a project line needs the cost item code" in text
+        with_item = entry | {"lines": [costs | {"project_item": "K01"}, bank]}
+        result = await call(client, "post_journal_entry", with_item)
+    assert result["status"] == "applied" and result["read_back"]["result"] == "match"
+    (record,) = writes(sim, "FiEntries")
+    (sent,) = objects(record.request, "FiPrjEntries")
+    assert sent["Fields"] == {"PrId": project, "ItCd": "K01"}
+    assert [line["PrId"] for line in record.rows("entries")] == [project, None]
+    facts = recorded_facts(settings, result["write_id"], JournalEntryFacts)
+    assert (facts.lines[0].project_id, facts.lines[0].project_item) == (project, "K01")
 
 
 async def test_post_journal_entry_dry_run_returns_verdicts_and_payload_and_sends_nothing(

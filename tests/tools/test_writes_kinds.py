@@ -177,8 +177,8 @@ def test_an_update_reads_back_what_changed_and_is_located_by_its_new_values() ->
 
 
 def test_leave_reads_back_the_moments_it_sent() -> None:
-    facts = LeaveFacts("1000123", "V", START, START)
-    body = leave_body(facts, partial=(time(13), time(17)))
+    facts = LeaveFacts("1000123", "V", START, START, from_time=time(13), until_time=time(17))
+    body = leave_body(facts)
     (booking,) = readback_hr.leave_expectations(facts, body, {"Id": "12"})
     assert booking.match == {"LeaveId": 12}
     assert booking.fields["StartDate"] == datetime.combine(START, time(13), AMSTERDAM)
@@ -215,7 +215,7 @@ def test_hours_and_dossier_items_are_located_without_their_keys() -> None:
         "DateTime": START,
         "ItemCodeId": "300",
     }
-    activity = ActivityFacts("1000551", "Gebeld", "", "2", START)
+    activity = ActivityFacts("1000551", "Gebeld", "2", START)
     (item,) = readback_work.activity_locate(activity, {})
     assert item.match["OrgPersId"] == "1000551" and item.fields == {"Comment": None}
 
@@ -226,7 +226,13 @@ def test_each_kind_describes_its_write_in_one_sentence() -> None:
         readback_work.describe_journal(ENTRY),
         readback_work.describe_relation(
             RelationFacts(
-                RelationRole.DEBTOR, RelationKind.PERSON, "P. Smit", "NL", iban="NL91ABNA0417164300"
+                RelationRole.DEBTOR,
+                RelationKind.PERSON,
+                "Piet Smit",
+                "NL",
+                iban="NL91ABNA0417164300",
+                first_name="Piet",
+                last_name="Smit",
             )
         ),
     ]

@@ -97,7 +97,15 @@ def _debtor(sim: SimulatorHandle) -> tuple[str, dict[str, Any]]:
 
 
 def _creditor(sim: SimulatorHandle) -> tuple[str, dict[str, Any]]:
-    return "create_creditor", {"kind": "person", "name": "J. de Smid", "email": "", "iban": None}
+    return "create_creditor", {
+        "kind": "person",
+        "initials": "J.",
+        "name_prefix": "de",
+        "last_name": "Smid",
+        "first_name": "",
+        "email": "",
+        "iban": None,
+    }
 
 
 def _hours(sim: SimulatorHandle) -> tuple[str, dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from policies.facts import ActivityFacts, RelationFacts
 from server.store import WriteStatus
 from simulator.testing import SimulatorHandle, start_simulator
 from tests.tools.test_writes_support import (
@@ -20,6 +21,7 @@ from tests.tools.test_writes_support import (
     call,
     objects,
     product,
+    recorded_facts,
     refused,
     settings_for,
     today,
@@ -85,15 +87,87 @@ async def test_create_debtor_is_applied_and_reads_back_with_its_number(
 async def test_create_debtor_dry_run_sends_nothing_and_never_sends_an_empty_value(
     sim: SimulatorHandle, tmp_path: Path, connect: Any
 ) -> None:
-    bare = {"kind": "person", "name": "Piet Klaassen", "vat_number": "", "dry_run": True}
+    bare = {
+        "kind": "person",
+        "first_name": "Piet",
+        "initials": "",
+        "last_name": "Klaassen",
+        "vat_number": "",
+        "dry_run": True,
+    }
     async with connect(product(settings_for(sim, tmp_path))) as client:
         preview = await call(client, "create_debtor", bare)
     assert preview["status"] == "dry_run" and preview["decision"] == "allow"
     assert "" not in list(values(preview["payload"]))  # W13
     (person,) = objects(preview["payload"], "KnPerson")
-    assert person["Fields"]["LaNm"] == "Piet Klaassen"
+    assert (person["Fields"]["FiNm"], person["Fields"]["LaNm"]) == ("Piet", "Klaassen")
+    assert "In" not in person["Fields"] and "Is" not in person["Fields"]
     assert "VaId" not in preview["payload"]["KnSalesRelationPer"]["Element"]["Fields"]
     assert update_calls(sim) == [] and writes(sim) == []
+
+
+async def test_a_person_debtor_is_stored_with_each_name_part_in_its_own_field(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """Not the full name in the last name: AFAS sorts, addresses and matches by the parts."""
+    person = {
+        "kind": "person",
+        "first_name": "Anna",
+        "initials": "A.M.",
+        "name_prefix": "van der",
+        "last_name": "Berg",
+        "address": organisation()["address"],
+    }
+    settings = settings_for(sim, tmp_path)
+    async with connect(product(settings)) as client:
+        result = await call(client, "create_debtor", person)
+    assert result["status"] == "applied", result["message"]
+    assert result["read_back"]["result"] == "match"  # Profit_Debtor shows "Anna van der Berg"
+    debtor = sim.tenant.get("debtors", result["afas_key"]["DbId"])
+    assert debtor is not None
+    stored = sim.tenant.get("persons", debtor["BcCo"])
+    assert stored is not None
+    assert (stored["FiNm"], stored["In"], stored["Is"], stored["LaNm"]) == (
+        "Anna",
+        "A.M.",
+        "van der",
+        "Berg",
+    )
+    facts = recorded_facts(settings, result["write_id"], RelationFacts)
+    assert (facts.name, facts.last_name) == ("Anna van der Berg", "Berg")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named", "hint"),
+    [
+        ({"kind": "person", "name": "Piet Klaassen"}, "`name`", "Pass last_name"),
+        ({"kind": "person", "first_name": "Piet"}, "`last_name`", "Pass last_name"),
+        (
+            {"kind": "organisation", "name": "Klaassen B.V.", "last_name": "Klaassen"},
+            "`last_name`",
+            "create the relation as a person",
+        ),
+        ({"kind": "organisation"}, "`name`", "Pass the name"),
+    ],
+    ids=[
+        "a person's full name in name is refused: the parts are asked for",
+        "a person without a last name is refused",
+        "an organisation with a person's name part is refused",
+        "an organisation without a name is refused",
+    ],
+)
+async def test_a_relation_name_in_the_wrong_shape_is_refused_naming_the_field(
+    sim: SimulatorHandle,
+    tmp_path: Path,
+    connect: Any,
+    arguments: dict[str, Any],
+    named: str,
+    hint: str,
+) -> None:
+    async with connect(product(settings_for(sim, tmp_path))) as client:
+        text = await refused(client, "create_debtor", arguments)
+    assert named in text and hint in text
+    assert writes(sim) == []
 
 
 async def test_a_debtor_with_an_iban_that_fails_its_checksum_is_refused(
@@ -148,6 +222,20 @@ async def test_log_activity_is_applied_and_reads_back_on_the_relation(
     item = sim.tenant.get("subjects", int(result["afas_key"]["SbId"]))
     assert item is not None
     assert (item["BcCo"], item["StId"], item["Da"].date()) == ("1000065", 2, today(sim))
+
+
+async def test_log_activity_with_a_subject_only_sends_no_text_and_reads_back(
+    sim: SimulatorHandle, tmp_path: Path, connect: Any
+) -> None:
+    """No text is no text: the facts say None and the body leaves SbTx out (W13)."""
+    settings = settings_for(sim, tmp_path)
+    arguments = {"relation_id": "1000065", "subject": "Offerte verstuurd", "text": ""}
+    async with connect(product(settings)) as client:
+        result = await call(client, "log_activity", arguments)
+    assert result["status"] == "applied" and result["read_back"]["result"] == "match"
+    (record,) = writes(sim, "KnSubject")
+    assert "SbTx" not in record.request["KnSubject"]["Element"]["Fields"]
+    assert recorded_facts(settings, result["write_id"], ActivityFacts).text is None
 
 
 async def test_log_activity_on_a_relation_afas_does_not_know_fails_with_afas_words(

@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from server.app import server_for_settings
 from server.config import Settings, load_settings
 from server.review.actions import ReviewResult
 from server.writes.approvals import PipelineReviewActions
+from server.writes.codec import decode_facts
+from server.writes.options import load_write_options
+from server.writes.wiring import open_store
 from simulator.testing import SimulatorHandle
 from simulator.updates import WriteRecord, write_side
 
 # The hostile profile refuses calls without an IntegrationId (W21); every test sends one.
 TEST_ENV = {"AFAS_INTEGRATION_ID": "12345_678900", "AFAS_MCP_WRITES": "true"}
 APPROVER = "hr-coordinator"
+
+T = TypeVar("T")
 
 
 def settings_for(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Settings:
@@ -57,6 +62,13 @@ async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
 async def approve(settings: Settings, write_id: str) -> ReviewResult:
     """Approve a held write as a person, through the approvers' own actions."""
     return await PipelineReviewActions(settings).approve(write_id, approver=APPROVER)
+
+
+def recorded_facts(settings: Settings, write_id: str, facts_type: type[T]) -> T:
+    """The facts the ledger holds for a write, rebuilt as an approval would rebuild them."""
+    with open_store(settings, load_write_options(settings)) as store:
+        record = store.get(write_id)
+    return decode_facts(record.facts, facts_type)
 
 
 def writes(sim: SimulatorHandle, connector: str | None = None) -> list[WriteRecord]:

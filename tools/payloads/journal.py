@@ -9,20 +9,13 @@ the product's reference as its voucher number (`BpNr`), which `Profit_Transactio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from policies import afas_fields as af
 from policies.facts import JournalEntryFacts, JournalLine
 from tools.payloads._elements import Body, Legacy, element, envelope, sub_object
 
 
 def _line(
-    facts: JournalEntryFacts,
-    line: JournalLine,
-    *,
-    voucher: str,
-    project_item: str | None,
-    legacy: Legacy | None,
+    facts: JournalEntryFacts, line: JournalLine, *, voucher: str, legacy: Legacy | None
 ) -> Body:
     values = {
         af.LINE_ACCOUNT_KIND.field_id: af.ACCOUNT_KIND_CODE[line.account_kind],
@@ -43,7 +36,10 @@ def _line(
         )
         objects.append(sub_object(af.LINE_ALLOCATION, allocation))
     if line.project_id:
-        project = {af.LINE_PROJECT.field_id: line.project_id, "ItCd": project_item}
+        project = {
+            af.LINE_PROJECT.field_id: line.project_id,
+            af.LINE_PROJECT_ITEM.field_id: line.project_item,
+        }
         objects.append(
             sub_object(
                 af.LINE_PROJECT.object_name,
@@ -59,25 +55,21 @@ def journal_body(
     year: int,
     period: int,
     voucher: str,
-    project_items: Mapping[int, str] | None = None,
     legacy: Legacy | None = None,
 ) -> Body:
     """The entry as one `FiEntries` insert.
+
+    A line's cost centre goes in its `FiDimEntries`, its project and the project's cost item
+    (`ItCd`, which AFAS needs with every project line) in its `FiPrjEntries`.
 
     Args:
         facts: the entry.
         year: the booking year whose period contains the entry date.
         period: that booking period.
         voucher: the voucher number on every line (`tools.payloads._elements.reference`).
-        project_items: per line index, the item code (`ItCd`) of its project line; AFAS needs one
-            with every project allocation.
         legacy: the W7 override table (default: the packaged rules').
     """
-    items = project_items or {}
-    lines = [
-        _line(facts, line, voucher=voucher, project_item=items.get(index), legacy=legacy)
-        for index, line in enumerate(facts.lines)
-    ]
+    lines = [_line(facts, line, voucher=voucher, legacy=legacy) for line in facts.lines]
     header = element(
         af.JOURNAL_ROOT,
         {

@@ -14,26 +14,20 @@ from policies.facts import LeaveFacts
 from tools.payloads._elements import Body, Legacy, element, envelope
 
 
-def leave_body(
-    facts: LeaveFacts,
-    *,
-    partial: tuple[time, time] | None = None,
-    legacy: Legacy | None = None,
-) -> Body:
-    """The booking as one `HrAbsence` insert; `partial` is (from, until) on a one-day booking.
+def leave_body(facts: LeaveFacts, *, legacy: Legacy | None = None) -> Body:
+    """The booking as one `HrAbsence` insert: whole days, or the facts' times on their one day.
 
     Raises:
         ValueError: partial leave spans more than one day.
     """
-    if partial is not None and facts.start != facts.end:
+    if facts.partial and facts.start != facts.end:
         raise ValueError("partial leave is part of one day: start and end must be the same day")
-    begins, ends = partial or (time(0), time(0))
     row = {
         af.LEAVE_EMPLOYEE.field_id: facts.employee_id,
         af.LEAVE_TYPE.field_id: facts.leave_type,
-        af.LEAVE_START.field_id: datetime.combine(facts.start, begins),
-        af.LEAVE_END.field_id: datetime.combine(facts.end, ends),
-        af.LEAVE_PARTIAL.field_id: partial is not None,
+        af.LEAVE_START.field_id: datetime.combine(facts.start, facts.from_time or time(0)),
+        af.LEAVE_END.field_id: datetime.combine(facts.end, facts.until_time or time(0)),
+        af.LEAVE_PARTIAL.field_id: facts.partial,
         "Re": facts.reason,  # remark: the reason as the employee wrote it
     }
     return envelope(af.LEAVE_ROOT, element(af.LEAVE_ROOT, row, legacy=legacy))

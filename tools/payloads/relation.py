@@ -48,13 +48,17 @@ def relation_body(facts: RelationFacts, *, today: date, legacy: Legacy | None = 
         party: dict[str, object] = {
             "MatchOga": NEW_ORGANISATION,
             af.KVK_NUMBER.field_id: facts.kvk_number,
-            "Nm": facts.name,
+            af.ORGANISATION_NAME.field_id: facts.name,
         }
     else:
         party_name = af.PERSON_OBJECT
         party = {
             af.PERSON_MATCH.field_id: NEW_PERSON,
-            "LaNm": facts.name,  # the name as given; AFAS shows it as the relation's name
+            # Each part in its own field: AFAS builds the shown name, sorts and addresses by them.
+            "FiNm": facts.first_name,
+            "In": facts.initials,
+            "Is": facts.name_prefix,
+            "LaNm": facts.last_name,
             "SpNm": False,  # no partner name in use (a "1"/"0" field, W7)
         }
     party = {
