@@ -42,7 +42,7 @@ SKIP_LIMIT = 100_000
 
 def check_filter(plan: Plan, groups: Sequence[FilterGroup], row: Row) -> None:
     """Raise when AFAS returned a row that violates the filter asked for (R14)."""
-    if not evaluate(groups, row.values, plan.types):
+    if not evaluate(groups, row.values, plan.types, shell_row=row.shell):
         shown = ", ".join(f"{k}={v}" for k, v in zip(plan.key, row.key, strict=True))
         raise AfasFilterIgnored(
             f"AFAS returned a row that does not match the filter ({shown}); it answered an "

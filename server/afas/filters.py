@@ -269,27 +269,53 @@ def query_string(params: Sequence[tuple[str, str]]) -> str:
 
 
 def evaluate(
-    groups: Sequence[FilterGroup], values: Mapping[str, object], types: Mapping[str, str]
+    groups: Sequence[FilterGroup],
+    values: Mapping[str, object],
+    types: Mapping[str, str],
+    *,
+    shell_row: bool = False,
 ) -> bool:
     """Tell whether a normalised row may satisfy the filter (R14).
 
-    Returns False only when the row certainly violates every group. Conditions whose outcome on
-    our side could differ from AFAS's (quick filters, wildcards, null values) count as satisfied,
-    so a legitimate row is never reported.
+    Returns False only when the row certainly violates every group. A null satisfies no
+    comparison, as in the SQL under AFAS: a row with a null where the filter asks `=`, `<`,
+    `contains` or `starts with` a value violates it; only "is empty" matches a null. Where the
+    outcome on our side could differ from AFAS's, a condition counts as satisfied, so a
+    legitimate row is never reported: quick filters and wildcards (Profit's syntax), a null under
+    a negation (`!=`, `does not contain`, ...: AFAS does not document whether it keeps nulls), a
+    null compared with an empty value, and the nulls of a shell row (`shell_row`), which are blanks
+    of a blocked or deleted record, not its data (R5).
     """
     if not groups:
         return True
-    return any(all(_holds(f, values.get(f.field), types[f.field]) for f in g) for g in groups)
+    return any(
+        all(_holds(f, values.get(f.field), types[f.field], shell_row=shell_row) for f in g)
+        for g in groups
+    )
 
 
-def _holds(item: Filter, actual: object, data_type: str) -> bool:
+_NEGATIONS = frozenset(
+    {
+        Operator.NOT_EQUALS,
+        Operator.NOT_CONTAINS,
+        Operator.NOT_STARTS_WITH,
+        Operator.NOT_ENDS_WITH,
+    }
+)
+
+
+def _holds(item: Filter, actual: object, data_type: str, *, shell_row: bool) -> bool:
     op = item.operator
+    if op is Operator.QUICK_FILTER:
+        return True
+    if actual is None and (shell_row or op in _NEGATIONS or item.value == ""):
+        return True
     if op is Operator.IS_EMPTY:
         return actual in (None, "")
     if op is Operator.IS_NOT_EMPTY:
         return actual not in (None, "")
-    if op is Operator.QUICK_FILTER or actual is None:
-        return True
+    if actual is None:
+        return False
     if op.text_only:
         if not isinstance(actual, str) or not isinstance(item.value, str):
             return True

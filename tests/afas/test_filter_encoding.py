@@ -155,12 +155,52 @@ ROW = {"AdminId": 3, "AdminNm": "Internet B.V.", "Start": None, "Amount": Decima
         (Filter("Amount", Operator.GREATER_THAN, "12,50"), False),
         (Filter("Start", Operator.IS_EMPTY), True),
         (Filter("Start", Operator.IS_NOT_EMPTY), False),
-        (Filter("Start", Operator.EQUALS, "2024-01-01"), True),  # null: cannot tell, not flagged
         (Filter("AdminNm", Operator.QUICK_FILTER, "Sf x"), True),  # Profit's syntax, not ours
     ],
 )
 def test_R14_rows_are_checked_against_the_filter_locally(item: Filter, holds: bool) -> None:
     assert evaluate(to_groups(item), ROW, TYPES) is holds
+
+
+NULLS = {"AdminId": 3, "AdminNm": None, "Start": None, "Amount": None}
+
+
+@pytest.mark.parametrize(
+    ("item", "holds"),
+    [
+        # A null satisfies no comparison, as in AFAS's SQL: such a row violates the filter.
+        (Filter("Start", Operator.EQUALS, "2024-01-01"), False),
+        (Filter("Start", Operator.GREATER_OR_EQUAL, datetime(2024, 1, 1, tzinfo=AMSTERDAM)), False),
+        (Filter("Amount", Operator.LESS_THAN, 100), False),
+        (Filter("AdminNm", Operator.CONTAINS, "net"), False),
+        (Filter("AdminNm", Operator.STARTS_WITH, "Int"), False),
+        (Filter("AdminNm", Operator.ENDS_WITH, "B.V."), False),
+        (Filter("AdminNm", Operator.IS_NOT_EMPTY), False),
+        (Filter("AdminNm", Operator.IS_EMPTY), True),
+        # Whether AFAS keeps nulls under a negation is undocumented: never a false alarm.
+        (Filter("AdminNm", Operator.NOT_EQUALS, "x"), True),
+        (Filter("AdminNm", Operator.NOT_CONTAINS, "x"), True),
+        (Filter("AdminNm", Operator.NOT_STARTS_WITH, "x"), True),
+        (Filter("AdminNm", Operator.NOT_ENDS_WITH, "x"), True),
+        (Filter("AdminNm", Operator.EQUALS, ""), True),  # an empty value may mean "empty"
+        (Filter("AdminNm", Operator.QUICK_FILTER, "Sf x"), True),
+    ],
+)
+def test_R14_a_null_violates_every_comparison_but_the_undocumented_ones(
+    item: Filter, holds: bool
+) -> None:
+    assert evaluate(to_groups(item), NULLS, TYPES) is holds
+
+
+def test_R5_the_nulls_of_a_shell_row_are_blanks_not_data_so_only_its_key_is_checked() -> None:
+    shell = {"AdminId": 3, "AdminNm": None, "Start": None, "Amount": None}
+    on_blank = to_groups([Filter("AdminNm", Operator.CONTAINS, "net")])
+    assert evaluate(on_blank, shell, TYPES, shell_row=True)
+    assert evaluate(
+        to_groups(Filter("AdminNm", Operator.IS_NOT_EMPTY)), shell, TYPES, shell_row=True
+    )
+    on_key = to_groups([Filter("AdminId", Operator.EQUALS, 4)])
+    assert not evaluate(on_key, shell, TYPES, shell_row=True)
 
 
 def test_R14_a_row_violates_or_groups_only_when_it_fails_every_group() -> None:

@@ -304,6 +304,30 @@ async def test_R14_an_unfiltered_answer_to_a_filtered_question_is_detected(
     assert "R14 unfiltered table" in call.notes
 
 
+async def test_R14_an_unfiltered_answer_is_caught_on_rows_whose_filtered_field_is_null(
+    sim: SimulatorHandle,
+) -> None:
+    # Every VAT number there is starts with NL; only the rows without one violate the filter.
+    vat = [r["VatNr"] for r in raw_rows(sim, DEBTORS) if r["DebtorName"] is not None]
+    assert None in vat and all(v.startswith("NL") for v in vat if v is not None)
+    sim.quirks.enable("R14_string_operator_unfiltered")
+    async with client_for(sim, transport=OperatorsAsStrings()) as afas:
+        with pytest.raises(AfasFilterIgnored, match="does not match the filter"):
+            await afas.rows(
+                DEBTORS, key=("DebtorId",), filters=Filter("VatNr", Operator.STARTS_WITH, "NL")
+            ).collect()
+
+
+async def test_R5_shell_rows_answering_a_key_filter_pass_the_local_check(
+    sim: SimulatorHandle,
+) -> None:
+    shells = [r["DebtorId"] for r in raw_rows(sim, DEBTORS) if r["DebtorName"] is None]
+    groups = [FilterGroup(Filter("DebtorId", Operator.EQUALS, key)) for key in shells[:5]]
+    async with client_for(sim) as afas:
+        rows = await afas.rows(DEBTORS, key=("DebtorId",), filters=groups).collect()
+    assert [r.key[0] for r in rows] == sorted(shells[:5]) and all(r.shell for r in rows)
+
+
 async def test_R14_a_filtered_answer_passes_the_local_check(sim: SimulatorHandle) -> None:
     wanted = Filter("DebtorName", Operator.CONTAINS, "smit")
     async with client_for(sim) as afas:
