@@ -159,7 +159,8 @@ class WritePipeline:
     ) -> WriteRecord:
         """Approve a held write as `approver`, re-check it on fresh data, send and settle it.
 
-        `digest` binds the approval to the payload the person saw (default: the one stored now).
+        `digest` binds the approval to the payload the person saw; only None means "the one
+        stored now" (an empty digest is a mismatch, never a wildcard).
         A write the re-check denies comes back `denied` ("the period closed since"); one whose
         approval lapsed comes back `expired`; neither is sent.
 
@@ -179,7 +180,7 @@ class WritePipeline:
         async with self._busy_with(write_id):
             async with self._insert_lock(record):
                 approved = self._store.approve(
-                    write_id, approver=approver, digest=digest or record.digest
+                    write_id, approver=approver, digest=record.digest if digest is None else digest
                 )
                 context = await self._contexts.build(
                     intent, afas=afas, fresh=True, recorded=approved

@@ -48,13 +48,23 @@ class ReviewActions(Protocol):
 
     Each raises the store's errors when the decision itself is refused, and the surfaces show
     them as they are: `WriteNotFound`, `IllegalTransition` (someone decided first),
-    `SelfApprovalRefused`, `DigestMismatch`, `ApprovalExpired`. A write that was approved but
+    `SelfApprovalRefused`, `DigestMismatch`, `ApprovalExpired`, `ConnectorBusy` (another insert
+    into the connector is being sent). An approval also raises `AfasError` when AFAS cannot be
+    reached or refuses the server before anything is approved. A write that was approved but
     then denied on the policy recheck, refused by AFAS or lost in transit is not an error of
     the decision: it comes back as a `ReviewResult` with that status and AFAS's message.
     """
 
-    async def approve(self, write_id: str, *, approver: str) -> ReviewResult:
-        """Approve a held write as `approver`, then re-check, send, read back and diff it."""
+    async def approve(
+        self, write_id: str, *, approver: str, digest: str | None = None
+    ) -> ReviewResult:
+        """Approve a held write as `approver`, then re-check, send, read back and diff it.
+
+        `digest` is the payload's digest as the person was shown it: the approval is bound to
+        it, and refused (`DigestMismatch`) when the write holds another payload. The CLI and
+        the page always pass it; None binds to the payload stored now, for a caller that
+        showed the person no payload.
+        """
         ...
 
     async def reject(self, write_id: str, *, approver: str, reason: str) -> ReviewResult:

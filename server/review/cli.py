@@ -10,7 +10,10 @@
 
 `approve`, `reject` and `resolve` are decisions: they run only for a person at a terminal who is
 a configured approver and types their secret and the end of the write id (`server.review.
-terminal`). Exit codes: 0 done; 1 refused by the store, failed, or no such write; 2 usage or
+terminal`). An approval is bound to the payload digest shown to the person. Exit codes: 0 done;
+1 not done or not well, with a one-line reason on stderr: refused by the store (self-approval,
+another payload, expired, someone decided first), AFAS unreachable or refusing the server,
+the connector busy, no such write, or sent but failed, lost or drifted; 2 usage or
 configuration; 3 not shown to be a person (no terminal, not an approver, wrong secret, not
 confirmed) - nothing changed.
 """
@@ -25,6 +28,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
+from server.afas.errors import AfasError
 from server.config import ConfigError, ReviewSettings, load_review_settings
 from server.review.actions import (
     ReviewActions,
@@ -144,20 +148,21 @@ def _decide(args: argparse.Namespace, settings: ReviewSettings, factory: Actions
                     f"That is not the secret of {approver.name}. Nothing was changed."
                 )
             confirm_id(item.record.id, verb)
-            if store.get(item.record.id).digest != item.record.digest:
-                return _fail("The write changed while you were looking; nothing was done.", FAILED)
-            result = _run(args, factory(store), item.record.id, approver.name)
+            # Bound to the payload shown above: the store refuses it if the write holds another.
+            result = _run(args, factory(store), item.record.id, approver.name, item.record.digest)
     except HumanCheckFailed as exc:
         return _fail(str(exc), NOT_A_PERSON)
-    except (StoreError, ReviewActionsUnavailable, ValueError) as exc:
+    except (StoreError, ReviewActionsUnavailable, AfasError, ValueError) as exc:
         return _fail(refusal_message(exc), FAILED)
     _out(result_message(result))
     return FAILED if result.status in TROUBLE and result.status is not WriteStatus.DRIFT else OK
 
 
-def _run(args: argparse.Namespace, actions: ReviewActions, write_id: str, who: str) -> ReviewResult:
+def _run(
+    args: argparse.Namespace, actions: ReviewActions, write_id: str, who: str, digest: str
+) -> ReviewResult:
     if args.command == "approve":
-        return asyncio.run(actions.approve(write_id, approver=who))
+        return asyncio.run(actions.approve(write_id, approver=who, digest=digest))
     if args.command == "reject":
         return asyncio.run(actions.reject(write_id, approver=who, reason=args.reason.strip()))
     return asyncio.run(

@@ -6,9 +6,16 @@ asking an administrator should be able to quote it.
 
 from __future__ import annotations
 
+from server.afas.errors import (
+    AfasAuthError,
+    AfasEnvironmentMismatch,
+    AfasError,
+    AfasPermissionError,
+)
 from server.review.actions import ReviewActionsUnavailable, ReviewResult
 from server.store import (
     ApprovalExpired,
+    ConnectorBusy,
     DigestMismatch,
     IllegalTransition,
     RecheckDenied,
@@ -26,7 +33,11 @@ TROUBLE: frozenset[WriteStatus] = frozenset({S.FAILED, S.UNKNOWN, S.DENIED, S.EX
 
 
 def refusal_message(exc: Exception) -> str:
-    """One paragraph on why a decision did not go through, for the person who tried."""
+    """One line on why a decision did not go through, for the person who tried."""
+    return " ".join(_refusal(exc).split())  # one line: the CLI prints it, the page flashes it
+
+
+def _refusal(exc: Exception) -> str:
     if isinstance(exc, SelfApprovalRefused):
         return (
             "Refused: you requested this write yourself, and a write must be approved by "
@@ -51,9 +62,37 @@ def refusal_message(exc: Exception) -> str:
         return f"There is no write with id {exc.write_id!r}."
     if isinstance(exc, RecheckDenied):
         return f"Approved, but the policies now refuse it, so it was not sent: {exc}"
+    if isinstance(exc, ConnectorBusy):
+        return (
+            "Not approved yet: another write to the same AFAS connector is still being sent, "
+            "and writes to it go one at a time. Nothing was approved or sent; the write still "
+            f"waits for your decision. ({exc})"
+        )
+    if isinstance(exc, AfasError):
+        return _afas_refusal(exc)
     if isinstance(exc, ReviewActionsUnavailable | StoreError | ValueError):
         return str(exc)
     return f"The decision failed: {type(exc).__name__}: {exc}"
+
+
+def _afas_refusal(exc: AfasError) -> str:
+    """An approval checks AFAS and the environment pin before anything is recorded."""
+    if isinstance(exc, AfasEnvironmentMismatch):
+        what = (
+            "AFAS reports another environment than this server is pinned to; an operator must "
+            "fix AFAS_ENVIRONMENT_ID or the token"
+        )
+    elif isinstance(exc, AfasAuthError | AfasPermissionError):
+        what = (
+            "AFAS refuses this server's credentials; an operator must renew or relink them "
+            "(`afas-mcp check` verifies)"
+        )
+    else:
+        what = "AFAS cannot be reached right now; try again when it is back (`afas-mcp check`)"
+    return (
+        f"Not approved: {what}. Nothing was approved or sent; the write still waits for a "
+        f"decision. ({exc})"
+    )
 
 
 def result_message(result: ReviewResult) -> str:

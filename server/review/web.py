@@ -4,7 +4,8 @@ Routes (all under `/review`; `/` redirects there):
 
     GET  /review                          the queue (`?status=drift`, repeatable, filters it)
     GET  /review/writes/{id}              one write, with the decision forms
-    POST /review/writes/{id}/approve      form: csrf, digest (the payload the approver saw)
+    POST /review/writes/{id}/approve      form: csrf, digest (the payload the approver saw; the
+                                          approval is bound to it)
     POST /review/writes/{id}/reject       form: csrf, reason
     POST /review/writes/{id}/resolve      form: csrf, resolution, note
     GET  /review/login   POST /review/login   POST /review/logout
@@ -34,6 +35,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.afas.errors import AfasError
 from server.config import ReviewSettings
 from server.review import pages
 from server.review.actions import ReviewActions, ReviewActionsUnavailable
@@ -177,7 +179,7 @@ class ReviewWeb:
         page = f"{ROOT}/writes/{quote(write_id, safe='')}"
         try:
             result = await self._carry_out(action, write_id, user, form)
-        except (StoreError, ReviewActionsUnavailable, ValueError) as exc:
+        except (StoreError, ReviewActionsUnavailable, AfasError, ValueError) as exc:
             log.info("review: %s's %s of %s refused: %s", user, action, write_id, exc)
             return self._redirect(page, session.with_flash("error", refusal_message(exc)))
         except Exception:  # the pipeline's bug: logged in full, shown without internals
@@ -195,13 +197,15 @@ class ReviewWeb:
         self, action: str, write_id: str, user: str, form: dict[str, str]
     ) -> ReviewResult:
         if action == "approve":
+            # The digest of the payload the page showed; the approval is bound to it.
+            digest = form.get("digest", "")
             record = await run_in_threadpool(self.store.get, write_id)
-            if form.get("digest") != record.digest:
+            if digest != record.digest:
                 raise ValueError(
                     "Refused: the payload held under this id is not the one on the page you "
                     "approved from. Nothing was sent; look at the write again."
                 )
-            return await self._get_actions().approve(write_id, approver=user)
+            return await self._get_actions().approve(write_id, approver=user, digest=digest)
         if action == "reject":
             reason = form.get("reason", "").strip()
             if not reason:

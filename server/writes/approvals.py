@@ -79,9 +79,12 @@ class PipelineReviewActions:
             if secrets:
                 store.scrubber.register(*secrets)
 
-    async def approve(self, write_id: str, *, approver: str) -> ReviewResult:
+    async def approve(
+        self, write_id: str, *, approver: str, digest: str | None = None
+    ) -> ReviewResult:
         async with self._pipeline() as pipeline:
-            return review_result(await pipeline.approve(write_id, approver=approver))
+            record = await pipeline.approve(write_id, approver=approver, digest=digest)
+            return review_result(record)
 
     async def reject(self, write_id: str, *, approver: str, reason: str) -> ReviewResult:
         async with self._pipeline() as pipeline:

@@ -170,3 +170,22 @@ async def test_an_approval_while_afas_is_unreachable_is_refused_and_the_write_ke
         await actions.approve(write_id, approver="hr:alice")
     assert store.get(write_id).status is S.PENDING_REVIEW
     assert hire_posts(sim) == 0
+
+
+@pytest.mark.parametrize("shown", ["", "0" * 64], ids=["empty", "another"])
+async def test_the_review_actions_bind_the_approval_to_the_digest_the_person_saw(
+    sim: SimulatorHandle,
+    parts: Parts,
+    store: WriteStore,
+    afas: AfasClient,
+    settings: Settings,
+    shown: str,
+) -> None:
+    write_id = await held_hire(parts, store, afas)
+    actions = PipelineReviewActions(settings, store=store, kinds=KINDS.values())
+    with pytest.raises(DigestMismatch):  # an empty digest is no wildcard either
+        await actions.approve(write_id, approver="hr:alice", digest=shown)
+    assert store.get(write_id).status is S.PENDING_REVIEW
+    assert hire_posts(sim) == 0
+    result = await actions.approve(write_id, approver="hr:alice", digest=store.get(write_id).digest)
+    assert result.status is S.VERIFIED

@@ -56,9 +56,11 @@ class StoreOnlyReviewActions:
     def __init__(self, store: WriteStore) -> None:
         self.store = store
 
-    async def approve(self, write_id: str, *, approver: str) -> ReviewResult:
-        record = self.store.get(write_id)
-        done = self.store.approve(write_id, approver=approver, digest=record.digest)
+    async def approve(
+        self, write_id: str, *, approver: str, digest: str | None = None
+    ) -> ReviewResult:
+        bound = self.store.get(write_id).digest if digest is None else digest
+        done = self.store.approve(write_id, approver=approver, digest=bound)
         return ReviewResult(
             write_id=write_id,
             status=done.status,
@@ -88,10 +90,14 @@ class RecordingActions(StoreOnlyReviewActions):
 
     store: WriteStore
     calls: list[tuple[str, str, str]] = field(default_factory=list)
+    digests: list[str | None] = field(default_factory=list)
 
-    async def approve(self, write_id: str, *, approver: str) -> ReviewResult:
+    async def approve(
+        self, write_id: str, *, approver: str, digest: str | None = None
+    ) -> ReviewResult:
         self.calls.append(("approve", write_id, approver))
-        return await super().approve(write_id, approver=approver)
+        self.digests.append(digest)
+        return await super().approve(write_id, approver=approver, digest=digest)
 
     async def reject(self, write_id: str, *, approver: str, reason: str) -> ReviewResult:
         self.calls.append(("reject", write_id, approver))
@@ -104,6 +110,20 @@ class RecordingActions(StoreOnlyReviewActions):
         return await super().resolve_drift(
             write_id, resolver=resolver, resolution=resolution, note=note
         )
+
+
+@dataclass
+class RefusingActions(RecordingActions):
+    """Actions whose approval fails with `error`, as the pipeline's would (AFAS down, ...)."""
+
+    error: Exception = field(default_factory=lambda: RuntimeError("set error"))
+
+    async def approve(
+        self, write_id: str, *, approver: str, digest: str | None = None
+    ) -> ReviewResult:
+        self.calls.append(("approve", write_id, approver))
+        self.digests.append(digest)
+        raise self.error
 
 
 CLOSED_PERIOD = Verdict(

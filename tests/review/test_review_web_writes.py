@@ -13,14 +13,16 @@ from review_helpers import (
     ALICE_SECRET,
     BOB,
     TOKEN,
+    RefusingActions,
     drifted_hire,
     held_hire,
     held_journal,
 )
 from web_client import csrf_of, post_form, review_client, sign_in
 
+from server.afas.errors import AfasAuthError, AfasConnectionError, AfasEnvironmentMismatch
 from server.review.actions import ReviewActions, ReviewActionsUnavailable, build_review_actions
-from server.store import AuditStep, WriteStatus, WriteStore
+from server.store import AuditStep, ConnectorBusy, WriteStatus, WriteStore
 
 S = WriteStatus
 
@@ -105,6 +107,7 @@ def test_approving_calls_the_pipeline_as_the_signed_in_approver(store: WriteStor
 
     assert status == 303
     assert actions.calls == [("approve", held.id, ALICE)]
+    assert actions.digests == [held.digest]  # bound to the payload the page showed
     assert store.get(held.id).approver == ALICE
     assert f"Approved by {ALICE}; not sent (test)." in page
     assert '<span class="badge approved">approved</span>' in page
@@ -233,7 +236,9 @@ def test_an_unexpected_pipeline_error_is_logged_not_shown(
     held = held_hire(store)
 
     class Broken:
-        async def approve(self, write_id: str, *, approver: str) -> object:
+        async def approve(
+            self, write_id: str, *, approver: str, digest: str | None = None
+        ) -> object:
             raise RuntimeError("token AfasToken abc in a traceback")
 
     with review_client(store, actions=lambda: Broken()) as (client, _):  # type: ignore[arg-type,return-value]
@@ -263,3 +268,40 @@ def test_a_pipeline_that_is_missing_is_named_by_build_review_actions(
 
     with pytest.raises(ReviewActionsUnavailable, match=r"server\._no_pipeline_here"):
         build_review_actions(object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            AfasConnectionError("could not connect to 127.0.0.1:9 (connection refused)"),
+            "Not approved: AFAS cannot be reached right now",
+        ),
+        (
+            AfasAuthError("AFAS refused the token", status_code=401),
+            "Not approved: AFAS refuses this server's credentials",
+        ),
+        (
+            AfasEnvironmentMismatch("AFAS reports T9", expected="12345 (test)", reported="T9"),
+            "AFAS reports another environment than this server is pinned to",
+        ),
+        (ConnectorBusy("KnEmployee", waited=300), "Not approved yet: another write to the same"),
+    ],
+    ids=["afas-down", "credentials", "environment", "connector-busy"],
+)
+def test_an_approval_afas_could_not_take_says_why_and_the_write_keeps_waiting(
+    store: WriteStore, error: Exception, shown: str
+) -> None:
+    held = held_hire(store)
+    refusing = RefusingActions(store, error=error)
+    with review_client(store, actions=lambda: refusing) as (client, _):
+        sign_in(client, ALICE, ALICE_SECRET)
+        _, page = post_form(client, f"/review/writes/{held.id}/approve", digest=held.digest)
+
+    assert 'class="flash error"' in page
+    assert html.escape(shown) in page
+    assert "Nothing was approved or sent" in page
+    assert "failed unexpectedly" not in page
+    assert refusing.digests == [held.digest]
+    assert store.get(held.id).status is S.PENDING_REVIEW
+    assert "Approve and send to AFAS" in page  # the decision is still open
