@@ -172,7 +172,7 @@ def make_plan(
         for item in group:
             _check_filter(item, meta, connector)
     if page_size is None:
-        page_size = _CELLS_PER_CALL // max(1, len(meta.fields))
+        page_size = min(_CELLS_PER_CALL // max(1, len(meta.fields)), MAX_TAKE - 1)
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     return Plan(

@@ -62,7 +62,7 @@ async def scan(
 ) -> AsyncIterator[Row]:
     """Yield every row matching `groups` once, in AFAS's order (see the module docstring)."""
     page_size = min(plan.page_size, MAX_TAKE - 1)
-    if plan.page_size > page_size:
+    if plan.page_size > page_size:  # only a size the caller asked for: the default fits
         tally.warn(
             "page_size_clamped",
             f"page size lowered to {page_size}: some tenants cap take at {MAX_TAKE} without a "

@@ -305,6 +305,7 @@ class AfasClient:
             filters: a `Filter`, a `FilterGroup`, a list of Filters (AND) or of groups (OR).
             order_by: field ids to sort by first; `-Field` sorts descending.
             page_size: rows per call; default from AFAS's columns x rows guideline, at most 999.
+                A larger size asked for is lowered to 999 with a `page_size_clamped` warning.
             limit: stop after this many rows.
             required_fields: fields the rows must carry (R6), on top of declared ones. A key,
                 sort or filter field listed here (or declared) that metainfo lacks raises

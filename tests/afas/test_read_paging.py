@@ -255,6 +255,18 @@ async def test_R17_composite_keys_continue_by_key_range_too(
     assert "EmployeeId;EmployeeId,DateStart" in ranges
 
 
+async def test_a_read_without_a_page_size_never_warns_that_it_lowered_one(
+    sim: SimulatorHandle,
+) -> None:
+    async with client_for(sim) as afas:
+        assert len((await afas.get_connector_meta(EMPLOYEES)).fields) < 150  # 150,000 cells: >999
+        stream = afas.rows(EMPLOYEES, key=("EmployeeId",))
+        rows = await stream.collect()
+    assert len(rows) > 999
+    assert "page_size_clamped" not in {w.code for w in stream.warnings}
+    assert {params(c)["take"] for c in connector_calls(sim, EMPLOYEES)} == {"999", "1000"}
+
+
 async def test_limit_stops_the_read_and_asks_for_no_more_than_needed(sim: SimulatorHandle) -> None:
     async with client_for(sim) as afas:
         rows = await afas.rows(EMPLOYEES, key=("EmployeeId",), limit=7).collect()
