@@ -1,9 +1,11 @@
-"""Reads the hr and payroll toolsets share: whole reads that fail loudly, cursors, shell notes.
+"""Reads the hr and payroll toolsets share: whole reads and pages, cursors, shell notes.
 
 A GetConnector answer is only as good as the question: a filter on a field an administrator has
 removed may come back as an empty 200 (R2, with R6), and an empty answer would then read as "no
-such employee". So every read here checks the fields it needs against metainfo first, and an empty
-answer to a filtered read is believed only after the fields are confirmed against fresh metainfo.
+such employee". The client guards against that: every field a read here reports, sorts or
+filters on is passed to it as required, so a field gone from metainfo fails the read naming
+connector and field (R6), and an empty answer to a filtered read is believed only after a fresh
+look at metainfo.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.afas.client import AfasClient
-from server.afas.errors import AfasConnectorDrift
 from server.afas.filters import FilterSpec, to_groups
-from server.afas.models import Row
+from server.afas.models import ReadWarning, Row
 from server.outcomes import InvalidToolInput
 from tools.base import DataWarning, data_warnings
 
-# Rows per GetConnector call: under the client's 999 (so it never warns that it lowered the page
-# size) and well inside AFAS's columns x rows guideline for these narrow connectors.
+# Rows per GetConnector call: well inside AFAS's columns x rows guideline for these narrow
+# connectors, so a page rarely runs out of memory (R13).
 PAGE_SIZE = 500
 
 
@@ -36,29 +37,14 @@ class Fetched:
     warnings: list[DataWarning]
 
 
-def filter_fields(filters: FilterSpec) -> set[str]:
-    """Every field id a filter spec mentions."""
-    return {item.field for group in to_groups(filters) for item in group}
+def _relied_on(key: Sequence[str], fields: Iterable[str], filters: FilterSpec) -> set[str]:
+    """Every field a read relies on: the ones it reports, the key and the filter fields."""
+    return set(fields) | set(key) | {item.field for group in to_groups(filters) for item in group}
 
 
-async def confirm_fields(
-    afas: AfasClient, connector: str, fields: Iterable[str], *, refresh: bool = False
-) -> None:
-    """Raise, naming connector and fields, when metainfo lacks a field a tool relies on (R6).
-
-    Raises:
-        AfasConnectorDrift: one or more fields are gone. Key fields count too: the client would
-            call a missing key field an unknown field, which reads as the agent's mistake.
-    """
-    meta = await afas.get_connector_meta(connector, refresh=refresh)
-    missing = tuple(sorted(name for name in set(fields) if meta.get(name) is None))
-    if missing:
-        raise AfasConnectorDrift(
-            f"field(s) {', '.join(missing)} that afas-mcp reads are no longer in the connector's "
-            "metainfo; an AFAS administrator changed the GetConnector",
-            connector=connector,
-            fields=missing,
-        )
+def _noticed(warnings: Sequence[ReadWarning]) -> list[DataWarning]:
+    # Splitting a long filter over several calls is the client's business, not a data problem.
+    return without_codes(data_warnings(warnings), "query_split")
 
 
 async def read_rows(
@@ -70,25 +56,37 @@ async def read_rows(
     filters: FilterSpec = None,
     limit: int | None = None,
 ) -> Fetched:
-    """Read every row matching `filters`, requiring `fields` on each (R6).
-
-    An empty answer to a filtered read is checked against fresh metainfo before it is believed:
-    AFAS may answer a filter on a vanished field with an empty 200 (R2).
-    """
-    needed = set(fields) | set(key) | filter_fields(filters)
-    await confirm_fields(afas, connector, needed)
+    """Read every row matching `filters`, requiring `fields` on each (R6)."""
     stream = afas.rows(
         connector,
         key=key,
         filters=filters,
         page_size=PAGE_SIZE,
         limit=limit,
-        required_fields=needed,
+        required_fields=_relied_on(key, fields, filters),
     )
     rows = await stream.collect()
-    if not rows and filters:
-        await confirm_fields(afas, connector, needed, refresh=True)
-    return Fetched(rows, data_warnings(stream.warnings))
+    return Fetched(rows, _noticed(stream.warnings))
+
+
+async def read_first(
+    afas: AfasClient,
+    connector: str,
+    *,
+    key: Sequence[str],
+    fields: Iterable[str],
+    filters: FilterSpec,
+    take: int,
+) -> Fetched:
+    """The first `take` rows matching `filters` in key order, however long the filter (R16)."""
+    page = await afas.fetch_page(
+        connector,
+        key=key,
+        filters=filters,
+        take=take,
+        required_fields=_relied_on(key, fields, filters),
+    )
+    return Fetched(list(page.rows), _noticed(page.warnings))
 
 
 def without_codes(warnings: Iterable[DataWarning], *codes: str) -> list[DataWarning]:

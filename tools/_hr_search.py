@@ -1,10 +1,9 @@
 """`search_employees`: filtered, keyset-paged employee lists, with change detection (R3).
 
-A page is the union of a few short reads, merged by employee code. An OR of AND-groups (name in
-the first or the birth name, an end date that is empty or not past) would make one AFAS query
-string too long (R16), so each alternative is read on its own, every read only past the cursor's
-employee code and at most `limit + 1` rows long. The first `limit` codes of the union are then
-exactly the first `limit` matches, whatever each read left out.
+A page is one read of the criteria as an OR of AND-groups (name in the first or the birth name,
+an end date that is empty or not past), past the cursor's employee code and `limit + 1` rows
+long, in code order. Should the filter grow too long for one query string, the client splits it
+and merges the parts by code (R16).
 
 With `changed_since`, AFAS's own `ModifiedDate` of an employee does not move when a contract or
 salary changes (R3), so the contract and salary connectors are read with their own dates as
@@ -20,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from server.afas.filters import Filter, FilterGroup, FilterSpec, Operator
+from server.afas.filters import Filter, FilterGroup, Operator
 from server.afas.models import Row
 from tools._employees import (
     EMPLOYEE_KEY,
@@ -32,7 +31,7 @@ from tools._employees import (
     status_of,
     text,
 )
-from tools._hr_reads import read_rows, shells_left_out, without_codes
+from tools._hr_reads import read_first, read_rows, shells_left_out, without_codes
 from tools._payroll_calendar import as_date
 from tools.base import DataWarning
 from tools.deps import ToolDeps
@@ -42,9 +41,6 @@ CHILD_KEY = ("EmployeeId", "DateStart")
 CHILD_FIELDS = (*CHILD_KEY, "ModifiedDate")
 # The child connectors whose own dates show a change the employee's date does not (R3).
 CHILDREN: tuple[tuple[str, Change], ...] = (("contracts", "contract"), ("salaries", "salary"))
-# Employees looked up by code per read when only a child record changed; the client splits the
-# query further if the codes are long (R16).
-LOOKUP_BATCH = 50
 
 
 class EmployeeSummary(BaseModel):
@@ -149,34 +145,27 @@ class Collected:
     warnings: list[DataWarning] = field(default_factory=list)
 
 
-async def _read_employees(
-    deps: ToolDeps, filters: FilterSpec, limit: int | None
-) -> tuple[list[Row], list[DataWarning]]:
-    afas = await deps.afas()
-    fetched = await read_rows(
-        afas,
-        deps.connector("employees"),
-        key=EMPLOYEE_KEY,
-        fields=SUMMARY_FIELDS,
-        filters=filters or None,
-        limit=limit,
-    )
-    return fetched.rows, fetched.warnings
-
-
 async def collect_page(
     deps: ToolDeps, criteria: Criteria, *, after: str | None, limit: int
 ) -> Collected:
-    """The candidates of one page: every read's first `limit + 1` rows past the cursor."""
+    """The candidates of one page: the first `limit + 1` matches past the cursor."""
     found = Collected()
     past = [Filter("EmployeeId", Operator.GREATER_THAN, after)] if after is not None else []
     since = criteria.changed_since
     changed = [Filter("ModifiedDate", Operator.GREATER_OR_EQUAL, since)] if since else []
-    for group in criteria.alternatives():
-        rows, warnings = await _read_employees(deps, [*group, *changed, *past], limit + 1)
-        found.warnings += warnings
-        for row in rows:
-            found.rows.setdefault(str(row.values["EmployeeId"]), row)
+    groups = [[*group, *changed, *past] for group in criteria.alternatives()]
+    afas = await deps.afas()
+    fetched = await read_first(
+        afas,
+        deps.connector("employees"),
+        key=EMPLOYEE_KEY,
+        fields=SUMMARY_FIELDS,
+        filters=[FilterGroup(*group) for group in groups if group] or None,
+        take=limit + 1,
+    )
+    found.warnings += fetched.warnings
+    for row in fetched.rows:
+        found.rows[str(row.values["EmployeeId"])] = row
     if since is None:
         return found
     for employee_id in found.rows:
@@ -219,18 +208,22 @@ async def resolve_children(
     if since is None:
         return
     pending = sorted((e for e in found.changes if e not in found.rows), key=order_key)
+    afas = await deps.afas()
     while pending:
         accepted = [e for e in found.rows if e in found.changes]
-        merged = sorted(set(accepted) | set(pending), key=order_key)
-        horizon = merged[: limit + 1]
-        batch = [e for e in horizon if e in pending][:LOOKUP_BATCH]
+        horizon = sorted(set(accepted) | set(pending), key=order_key)[: limit + 1]
+        batch = [e for e in horizon if e in pending]
         if not batch:
             return
-        groups = [FilterGroup(Filter("EmployeeId", Operator.EQUALS, e)) for e in batch]
-        rows, warnings = await _read_employees(deps, groups, None)
-        # Splitting a long list of codes over several calls is ours to do, not a data problem.
-        found.warnings += without_codes(warnings, "query_split")
-        by_id = {str(row.values["EmployeeId"]).casefold(): row for row in rows}
+        fetched = await read_rows(
+            afas,
+            deps.connector("employees"),
+            key=EMPLOYEE_KEY,
+            fields=SUMMARY_FIELDS,
+            filters=[FilterGroup(Filter("EmployeeId", Operator.EQUALS, e)) for e in batch],
+        )
+        found.warnings += fetched.warnings
+        by_id = {str(row.values["EmployeeId"]).casefold(): row for row in fetched.rows}
         for employee_id in batch:
             pending.remove(employee_id)
             row = by_id.get(employee_id.casefold())

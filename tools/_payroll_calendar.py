@@ -163,9 +163,7 @@ async def read_calendar(
         afas, deps.connector("payroll_periods"), key=CALENDAR_KEY, fields=CALENDAR_FIELDS,
         filters=groups,
     )  # fmt: skip
-    # Splitting a long list of employers over several calls is ours to do, not a data problem.
-    warnings = without_codes(fetched.warnings, "query_split")
-    return [row for row in fetched.rows if not row.shell], warnings
+    return [row for row in fetched.rows if not row.shell], fetched.warnings
 
 
 def is_open(period: PayrollPeriod) -> bool:
