@@ -46,6 +46,13 @@ class SimulatorApp:
             return
         if scope["type"] != "http":
             return
+        self.sim.requests_in_flight += 1
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            self.sim.requests_in_flight -= 1
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         started, clock = datetime.now(UTC), time.perf_counter()
         call = Call(
             scope=scope,

@@ -134,6 +134,8 @@ def _serve(args: argparse.Namespace, variables: dict[str, str]) -> int:
     )
     sys.stdout.flush()
     server = uvicorn.Server(uvicorn_config(sim, log_level="info"))
+    # A large tenant builds its connector rows while nobody is asking; requests come first.
+    sim.warm_up()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

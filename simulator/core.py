@@ -25,6 +25,7 @@ from simulator.limits import RateLimiter, StaleReads
 from simulator.quirks import Profile, QuirkSwitches
 from simulator.reqlog import ProfitLog, RequestLog
 from simulator.tenant import DEFAULT_SIZE, Tenant
+from simulator.warmup import WarmUp
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -103,6 +104,10 @@ class Simulator:
         self.update_handler: UpdateHandler | None = None
         self.maintenance_retry_after: int | None = None
         self.shuffle_seeds = itertools.count()
+        # Requests being answered (changed by the server's event loop only): the background
+        # warm-up steps aside while there are any.
+        self.requests_in_flight = 0
+        self._warm_up: WarmUp | None = None
         self._sibling: Environment | None = None
         self._lock = threading.Lock()
         from simulator.updates import install  # the UpdateConnectors register their handler
@@ -135,6 +140,18 @@ class Simulator:
         if environment_id == environment_id_for(self.seed, sibling=True):
             return self.sibling
         return None
+
+    def warm_up(self) -> WarmUp:
+        """Build every connector's rows in a background thread, yielding to requests.
+
+        For a large tenant served to people and agents (`afas-mcp simulator`): reads sorted or
+        filtered on any field are then as quick as reads in key order. Started once.
+        """
+        with self._lock:
+            if self._warm_up is None:
+                self._warm_up = WarmUp(self)
+                self._warm_up.start()
+            return self._warm_up
 
     # -- run-time controls --------------------------------------------------------------------
 

@@ -104,6 +104,7 @@ class ConnectorView:
         self._orders: dict[OrderBy, SortedOrder] = {}
         self._ordinal: dict[RowId, int] = {}
         self._next_ordinal = 0
+        self._pending: list[RowId] | None = None  # what the background warm-up has yet to build
         # (order, filter) -> (matches counted, position in the order) where a walk stopped.
         self._resumes: dict[Hashable, tuple[int, int]] = {}
         self._seen = {name: self._state(name) for name in self.connector.sources}
@@ -170,12 +171,33 @@ class ConnectorView:
         )
         return rows
 
+    def warm(self, *, rows: int) -> bool:
+        """Build up to `rows` more rows (the background warm-up); True once all are built."""
+        with self.tenant.lock:
+            ctx = RowContext(self.tenant, self.options)
+            self.sync(ctx)
+            if self._complete:
+                return True
+            if self._pending is None:
+                self._pending = list(self._ids())
+            pending, built = self._pending, self._rows
+            while pending and rows > 0:
+                rid = pending.pop()
+                if rid not in built:
+                    self._row(ctx, rid)
+                    rows -= 1
+            if pending:
+                return False
+            self._complete_rows(ctx)  # and whatever was inserted meanwhile
+            return True
+
     # -- rows --------------------------------------------------------------------------------
 
     def _row(self, ctx: RowContext, rid: RowId) -> Row | None:
         record = ctx.table(self._drivers[rid[0]]).get(rid[1])
-        row = None if record is None else self._maker.row(ctx, rid[0], record)
-        self._rows[rid] = row
+        if record is None:
+            return None  # gone since the id was listed (the warm-up's list is a snapshot)
+        row = self._rows[rid] = self._maker.row(ctx, rid[0], record)
         return row
 
     def _ids(self) -> Iterable[RowId]:
@@ -192,6 +214,7 @@ class ConnectorView:
             if rid not in rows:
                 make(ctx, rid)
         self._complete = True
+        self._pending = None
 
     def _walk(
         self, ctx: RowContext, order_by: OrderBy, shuffle: random.Random | None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any, Literal
 
 from simulator.catalogue.rows import Driver, Link, RowOptions, build_rows
@@ -123,17 +122,3 @@ def connector(
         raise ValueError(f"{id_}: key or Dutch-decimal fields not among the fields: {missing}")
     drivers = rows if isinstance(rows, tuple) else (rows,)
     return GetConnector(id_, description, numbered, key, drivers, links, frozenset(dutch_decimals))
-
-
-def current(records: list[Record], date_field: str, today: date) -> Record | None:
-    """The record in force on `today` (latest start on or before it), else the earliest one.
-
-    `records` must be sorted by `date_field`.
-    """
-    chosen = None
-    for record in records:
-        if record[date_field] <= today:
-            chosen = record
-        else:
-            break
-    return chosen if chosen is not None else (records[0] if records else None)

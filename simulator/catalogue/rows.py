@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from simulator.tenant import Record, Table, Tenant
@@ -42,6 +43,7 @@ class RowContext:
         self.options = options
         self.today: date = options.today
         self._tables: dict[str, Table] = {}
+        self._lookups: dict[tuple[str, str], tuple[dict[Key, Record], dict[Any, list[Key]]]] = {}
         self._memo: dict[str, Any] = {}
 
     def table(self, name: str) -> Table:
@@ -58,20 +60,35 @@ class RowContext:
         """The records of `table` whose `field` equals `value` (through an index)."""
         return self.table(table).records_by(field, value)
 
-    def dated(self, table: str, field: str, value: Any, date_field: str) -> list[Record]:
-        """An employee's dated records (contracts, salaries, ...) sorted by their start."""
-        records = self.table(table).records_by(field, value)
-        if len(records) > 1:
-            records.sort(key=lambda record: record[date_field])
-        return records
+    def in_force(self, table: str, field: str, value: Any, date_field: str) -> Record | None:
+        """The dated record (an employee's contract, salary, ...) in force today.
 
-    def memo(self, name: str, make: Callable[[], Any]) -> Any:
-        """A lookup derived from the tenant, made once per context."""
-        if name not in self._memo:
-            self._memo[name] = make()
-        return self._memo[name]
+        Of the records of `table` whose `field` is `value`: the latest start (`date_field`) on
+        or before today, else the earliest.
+        """
+        lookup = self._lookups.get((table, field))
+        if lookup is None:
+            lookup = self._lookups[(table, field)] = self.table(table).lookup(field)
+        records, index = lookup
+        keys = index.get(value)
+        if not keys:
+            return None
+        if len(keys) == 1:
+            return records[keys[0]]
+        chosen = sorted((records[key] for key in keys), key=itemgetter(date_field))
+        today = self.today
+        in_force = [record for record in chosen if record[date_field] <= today]
+        return in_force[-1] if in_force else chosen[0]
+
+    def memo(self, name: str, make: Callable[[RowContext], Any]) -> Any:
+        """A lookup derived from the tenant (`make(context)`), made once per context."""
+        made = self._memo.get(name, _MISSING)
+        if made is _MISSING:
+            made = self._memo[name] = make(self)
+        return made
 
 
+_MISSING: Any = object()
 RowFunction = Callable[[RowContext, Record], Record | None]
 Affected = Callable[[RowContext, Record], Iterable[RowId]]
 

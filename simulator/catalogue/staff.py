@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from simulator.catalogue.fields import current
 from simulator.catalogue.rows import Link, RowContext, matching, same_key
 from simulator.tenant import Record
 
@@ -26,8 +25,7 @@ EMPLOYEE_LINKS = (
 )
 
 
-@dataclass(frozen=True)
-class EmployeeFacts:
+class EmployeeFacts(NamedTuple):
     """One employee with the child records in force on the day the rows are built."""
 
     employee: Record
@@ -44,25 +42,22 @@ class EmployeeFacts:
 
 def employee_facts(ctx: RowContext, employee: Record) -> EmployeeFacts:
     """Join an employee with the records in force on `today` (or the last ones, if ended)."""
-    today = ctx.today
     em_id = employee["EmId"]
     person = ctx.record("persons", employee["BcCo"]) or {"BcCo": employee["BcCo"]}
-    contract = current(ctx.dated("contracts", "EmId", em_id, "DaBe"), "DaBe", today)
-    ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < today
-    org = current(ctx.dated("org_functions", "EmId", em_id, "DaBe"), "DaBe", today)
+    contract = ctx.in_force("contracts", "EmId", em_id, "DaBe")
+    ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < ctx.today
+    org = ctx.in_force("org_functions", "EmId", em_id, "DaBe")
     employer = contract["CmId"] if contract else None
-    functions = ctx.memo("functions", lambda: _function_descriptions(ctx))
-    org_units = ctx.memo(
-        "org_units", lambda: {u["OrgUnit"]: u["Description"] for u in ctx.table("org_units")}
-    )
+    functions = ctx.memo("functions", _function_descriptions)
+    org_units = ctx.memo("org_units", _org_unit_descriptions)
     return EmployeeFacts(
         employee=employee,
         person=person,
         contract=contract,
-        salary=current(ctx.dated("salaries", "EmId", em_id, "DaBe"), "DaBe", today),
+        salary=ctx.in_force("salaries", "EmId", em_id, "DaBe"),
         org_function=org,
-        timetable=current(ctx.dated("timetables", "EmId", em_id, "DaBg"), "DaBg", today),
-        fiscal=current(ctx.dated("fiscal", "EmId", em_id, "DaBe"), "DaBe", today),
+        timetable=ctx.in_force("timetables", "EmId", em_id, "DaBg"),
+        fiscal=ctx.in_force("fiscal", "EmId", em_id, "DaBe"),
         # An unknown function code reads back as no function at all (quirk W10's symptom).
         function_desc=functions.get((employer, org["FuId"])) if org else None,
         org_unit_desc=org_units.get(org["DpId"]) if org else None,
@@ -72,6 +67,10 @@ def employee_facts(ctx: RowContext, employee: Record) -> EmployeeFacts:
 
 def _function_descriptions(ctx: RowContext) -> dict[tuple[str, str], str]:
     return {(f["Employer"], f["FunctionId"]): f["FunctionDesc"] for f in ctx.table("functions")}
+
+
+def _org_unit_descriptions(ctx: RowContext) -> dict[str, str]:
+    return {u["OrgUnit"]: u["Description"] for u in ctx.table("org_units")}
 
 
 def employee_deleted(ctx: RowContext, em_id: str) -> bool:

@@ -230,3 +230,25 @@ def test_find_through_an_index_matches_a_scan_after_writes() -> None:
             assert sorted(map(repr, tenant.find(name, **{field: value}))) == sorted(
                 map(repr, scanned)
             )
+
+
+def test_the_warm_up_builds_every_connector_and_steps_aside_for_requests() -> None:
+    from simulator.core import Simulator
+
+    sim = Simulator(profile="realistic", seed=2, size=40, reference_date=REFERENCE_DATE)
+    sim.requests_in_flight = 1  # a request is being answered: the warm-up waits
+    warm_up = sim.warm_up()
+    try:
+        assert not warm_up.done.wait(0.2)
+        sim.requests_in_flight = 0
+        assert warm_up.done.wait(10)
+    finally:
+        warm_up.stop()
+    assert sim.warm_up() is warm_up  # started once
+    for connector in GET_CONNECTORS.values():
+        view = sim.environment.view(connector)
+        assert view._complete, connector.id
+        expected = full_rows(
+            connector, view.shape, sim.tenant, view.options, shells=True, order_by=()
+        )
+        assert view.all_rows() == expected
