@@ -36,6 +36,7 @@ from server.store import (
     IllegalTransition,
     RecheckDenied,
     SecretInPayload,
+    StoredConfidence,
     WriteRecord,
     WriteStore,
 )
@@ -121,11 +122,16 @@ class WritePipeline:
             return dry_run_result(intent, report)
         stored = dataclasses.replace(intent, facts=encode_facts(intent.facts))
         score = report.confidence.score
+        why = StoredConfidence.of(report.confidence)  # kept: approvers see why it was held
         held = report.decision is Outcome.REVIEW
         with _secrets_refused():
             if report.decision is Outcome.DENY:
                 denied = self._store.record(
-                    stored, verdicts=report.verdicts, confidence=score, status=S.DENIED
+                    stored,
+                    verdicts=report.verdicts,
+                    confidence=score,
+                    confidence_detail=why,
+                    status=S.DENIED,
                 )
                 raise PolicyDenied(denied.id, report.denials)
             got = self._store.record_unless_duplicate(
@@ -133,6 +139,7 @@ class WritePipeline:
                 within=self._window,
                 verdicts=report.verdicts,
                 confidence=score,
+                confidence_detail=why,
                 status=S.PENDING_REVIEW if held else S.RECORDED,
                 review_reason=review_reason(report) if held else None,
                 retry_of=self._failed_before(stored),

@@ -11,7 +11,7 @@ from typing import Literal, Protocol, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.store import FieldDiff, WriteNotFound, WriteRecord, WriteStatus
+from server.store import FieldDiff, StoredConfidence, WriteNotFound, WriteRecord, WriteStatus
 
 __all__ = ["WriteNotFound", "WriteStatusReport", "write_status"]
 
@@ -43,6 +43,34 @@ class ReadBackReport(BaseModel):
         default_factory=list, description="Fields whose stored value differs from the sent one."
     )
     reason: str | None = Field(default=None, description="Why it was unverifiable.")
+
+
+class ConfidenceFactorReport(BaseModel):
+    """One multiplier of the confidence score."""
+
+    model_config = _FROZEN
+
+    name: str = Field(
+        description="source: your own source_confidence; reviews: policies that doubted the "
+        "data; ambiguities: look-ups that matched more than one record; denied: a policy "
+        "refused the write."
+    )
+    value: float = Field(description="Its multiplier, 0-1.")
+    explanation: str = Field(description="Why it has this value.")
+
+
+class ConfidenceReport(BaseModel):
+    """Why the server was as sure of the write as `confidence` says, when it was asked for."""
+
+    model_config = _FROZEN
+
+    threshold: float = Field(
+        description="Below this score an otherwise allowed write waits for a human reviewer."
+    )
+    factors: list[ConfidenceFactorReport] = Field(
+        description="The multipliers whose product is the score."
+    )
+    explanation: str = Field(description="The same in one line, as the reviewer sees it.")
 
 
 class ReviewInfo(BaseModel):
@@ -87,6 +115,11 @@ class WriteStatusReport(BaseModel):
     updated_at: datetime
     verdicts: list[VerdictReport] = Field(description="The latest policy verdicts.")
     confidence: float | None = Field(description="The server's confidence in the write (0-1).")
+    confidence_factors: ConfidenceReport | None = Field(
+        default=None,
+        description="Why the confidence is what it is: the threshold and the factors behind "
+        "the score (raise a low source factor only by fixing the input it doubts).",
+    )
     afas_key: dict[str, str] | None = Field(
         description="The key of the record in AFAS, once it is there."
     )
@@ -121,6 +154,7 @@ def write_status(store: _Readable, write_id: str) -> WriteStatusReport:
             for v in record.verdicts
         ],
         confidence=record.confidence,
+        confidence_factors=_confidence(record.confidence_detail),
         afas_key=record.afas_keys,
         read_back=_read_back(record),
         review=_review(record),
@@ -242,4 +276,17 @@ def _error(record: WriteRecord) -> ErrorReport | None:
     err = record.error
     return ErrorReport(
         message=err.message, log_reference=err.log_reference, error_number=err.error_number
+    )
+
+
+def _confidence(detail: StoredConfidence | None) -> ConfidenceReport | None:
+    if detail is None:
+        return None
+    return ConfidenceReport(
+        threshold=detail.threshold,
+        factors=[
+            ConfidenceFactorReport(name=f.name, value=f.value, explanation=f.explanation)
+            for f in detail.factors
+        ],
+        explanation=detail.explanation,
     )

@@ -17,7 +17,14 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from server.review.summary import Summary, summarise
-from server.store import AuditEntry, Scrubber, StoredVerdict, WriteRecord, WriteStatus
+from server.store import (
+    AuditEntry,
+    Scrubber,
+    StoredConfidence,
+    StoredVerdict,
+    WriteRecord,
+    WriteStatus,
+)
 
 S = WriteStatus
 
@@ -153,10 +160,32 @@ def item_json(item: ReviewItem) -> dict[str, Any]:
     }
 
 
+def confidence_verdict(detail: StoredConfidence) -> str:
+    """What the score meant when the write was asked for, in words."""
+    if detail.below_threshold:
+        return (
+            f"{detail.score:.2f} is below the threshold {detail.threshold:.2f} for this tool, "
+            "so it waits for a person even where every policy allows it. The score is the "
+            "product of:"
+        )
+    return (
+        f"{detail.score:.2f} meets the threshold {detail.threshold:.2f} for this tool, so the "
+        "score alone did not hold it. The score is the product of:"
+    )
+
+
 def scrub_record(record: WriteRecord) -> WriteRecord:
     """The record with secrets removed from everything agents or AFAS supplied."""
     data = record.model_dump(mode="json")
-    for key in ("facts", "read_back", "error", "review_reason", "rejection_reason", "target"):
+    for key in (
+        "facts",
+        "read_back",
+        "error",
+        "review_reason",
+        "rejection_reason",
+        "target",
+        "confidence_detail",
+    ):
         data[key] = _SCRUBBER.scrub(data[key])
     data["body"] = _SCRUBBER.scrub(data["body"])  # the store refuses such a body; belt and braces
     return WriteRecord.model_validate(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from server.review.item import ATTENTION, ReviewItem, duration, pretty, when
+from server.review.item import ATTENTION, ReviewItem, confidence_verdict, duration, pretty, when
 from server.review.markup import Safe, join, render
 from server.review.summary import Summary, summarise
 from server.store import AuditEntry, WriteRecord, WriteStatus
@@ -237,12 +237,35 @@ def _why(item: ReviewItem) -> Safe:
     return render(
         '<section class="card"><h2>$title</h2>$held$table'
         '<p class="small">Confidence $score · the agent\'s own certainty about its input: '
-        "$source</p></section>",
+        "$source</p>$factors</section>",
         title=_why_title(r.status),
         held=held,
         table=table,
         score=score,
         source=source,
+        factors=_confidence_factors(r),
+    )
+
+
+def _confidence_factors(r: WriteRecord) -> Safe:
+    detail = r.confidence_detail
+    if detail is None:
+        return Safe("")
+    rows = join(
+        render(
+            '<tr><td class="mono">$n</td><td>&times; $v</td><td>$e</td></tr>',
+            n=f.name,
+            v=f"{f.value:.2f}",
+            e=f.explanation,
+        )
+        for f in detail.factors
+    )
+    return render(
+        '<h3 id="why-confidence">Why this confidence</h3><p>$verdict</p>'
+        "<table><thead><tr><th>Factor</th><th>Value</th><th>Why</th></tr></thead>"
+        "<tbody>$rows</tbody></table>",
+        verdict=confidence_verdict(detail),
+        rows=rows,
     )
 
 

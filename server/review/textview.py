@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from server.review.item import ReviewItem, duration, pretty, when
+from server.review.item import ReviewItem, confidence_verdict, duration, pretty, when
 from server.review.markup import visible
 from server.review.summary import Summary, summarise
 from server.store import AuditEntry, WriteRecord, WriteStatus
@@ -68,7 +68,7 @@ def item_text(item: ReviewItem, *, url: str, full: bool = True) -> str:
             out.append(f"  {_OUTCOME.get(v.outcome, v.outcome)}  {v.policy}{quirk}: {v.reason}")
             if v.hint:
                 out.append(f"          hint: {v.hint}")
-    out += ["", _confidence(r)]
+    out += ["", *_confidence(r)]
     target = f", record {_keys(r.target)}" if r.target else ""
     out += ["", f"AFAS payload ({r.connector} {r.action}{target}; digest {r.digest[:12]})"]
     out += _indent(item.payload_json)
@@ -108,14 +108,22 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return ["  ".join(row[i].ljust(widths[i]) for i in keep).rstrip() for row in all_rows]
 
 
-def _confidence(r: WriteRecord) -> str:
+def _confidence(r: WriteRecord) -> list[str]:
     score = f"{r.confidence:.2f}" if r.confidence is not None else "not scored"
     source = (
         f"; the agent's own certainty about its input: {r.source_confidence:.2f}"
         if r.source_confidence is not None
         else "; the agent reported no doubt about its input"
     )
-    return f"Confidence: {score}{source}"
+    lines = [f"Confidence: {score}{source}"]
+    detail = r.confidence_detail
+    if detail is not None:
+        lines.append(f"Why this confidence: {confidence_verdict(detail)}")
+        width = max((len(f.name) for f in detail.factors), default=0)
+        lines += [
+            f"  {f.name.ljust(width)}  x {f.value:.2f}  {f.explanation}" for f in detail.factors
+        ]
+    return lines
 
 
 def _read_back(r: WriteRecord) -> list[str]:

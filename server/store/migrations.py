@@ -18,7 +18,7 @@ from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("afas_mcp")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _WRITES = """
 CREATE TABLE writes (
@@ -131,3 +131,11 @@ CREATE TABLE IF NOT EXISTS connector_locks (
 def m002_connector_locks(db: Database) -> None:
     """One lease per connector, so inserts go one at a time across pipelines and processes (W9)."""
     db.execute(_CONNECTOR_LOCKS)
+
+
+@MIGRATIONS()
+def m003_confidence_factors(db: Database) -> None:
+    """Why the server was as sure as it was: the confidence's threshold and factors, as JSON."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(writes)").fetchall()}
+    if "confidence_detail" not in columns:
+        db.execute("ALTER TABLE writes ADD COLUMN confidence_detail TEXT")

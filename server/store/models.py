@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policies.confidence import Confidence
 from policies.model import Action, Outcome, Verdict
 
 
@@ -94,6 +95,49 @@ class StoredVerdict(BaseModel):
         )
 
 
+class StoredFactor(BaseModel):
+    """One multiplier of the confidence score, and why it has its value."""
+
+    model_config = _FROZEN
+
+    name: str
+    value: float
+    explanation: str
+
+
+class StoredConfidence(BaseModel):
+    """Why the server was as sure of a write as it was when the agent asked for it.
+
+    `score` is the product of the factors' values; below `threshold` an allowed write waits for
+    a person. `explanation` is the one line approvers read (`Confidence.explain()`).
+    """
+
+    model_config = _FROZEN
+
+    score: float
+    threshold: float
+    factors: list[StoredFactor]
+    explanation: str
+
+    @property
+    def below_threshold(self) -> bool:
+        """Whether the score alone held the write for a person."""
+        return self.score < self.threshold
+
+    @classmethod
+    def of(cls, confidence: Confidence) -> StoredConfidence:
+        """Store form of the policies' confidence."""
+        return cls(
+            score=confidence.score,
+            threshold=confidence.threshold,
+            factors=[
+                StoredFactor(name=f.name, value=f.value, explanation=f.explanation)
+                for f in confidence.factors
+            ],
+            explanation=confidence.explain(),
+        )
+
+
 class WriteError(BaseModel):
     """Why a write failed or is in doubt, as AFAS (or the transport) said it."""
 
@@ -142,6 +186,8 @@ class WriteRecord(BaseModel):
     digest: str
     verdicts: list[StoredVerdict]
     confidence: float | None
+    confidence_detail: StoredConfidence | None = None
+    """The factors behind `confidence`; None for a write recorded without them."""
     requester: str
     source_confidence: float | None
     review_reason: str | None

@@ -14,6 +14,7 @@ from server.store.clock import from_text
 from server.store.models import (
     DriftResolution,
     ReadBack,
+    StoredConfidence,
     StoredVerdict,
     WriteError,
     WriteRecord,
@@ -69,6 +70,7 @@ def record_from_row(row: Mapping[str, Any]) -> WriteRecord:
     """The `WriteRecord` a `writes` row stands for."""
     read_back = _load(row["read_back"])
     error = _load(row["error"])
+    detail = _load(row["confidence_detail"])
     return WriteRecord(
         id=row["id"],
         status=WriteStatus(row["status"]),
@@ -81,6 +83,7 @@ def record_from_row(row: Mapping[str, Any]) -> WriteRecord:
         digest=row["digest"],
         verdicts=[StoredVerdict.model_validate(v) for v in json.loads(row["verdicts"])],
         confidence=row["confidence"],
+        confidence_detail=StoredConfidence.model_validate(detail) if detail else None,
         requester=row["requester"],
         source_confidence=row["source_confidence"],
         review_reason=row["review_reason"],

@@ -34,6 +34,7 @@ from server.store.models import (
     AuditStep,
     FieldDiff,
     ReadBack,
+    StoredConfidence,
     StoredVerdict,
     WriteError,
     WriteRecord,
@@ -81,11 +82,14 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
         review_reason: str | None = None,
         expires_at: datetime | None = None,
         retry_of: str | None = None,
+        confidence_detail: StoredConfidence | None = None,
     ) -> WriteRecord:
         """Store a write before anything is sent, in `recorded`, `pending_review` or `denied`.
 
         A write held for review expires at `expires_at`, by default `review_ttl` from now.
-        `retry_of` names a `failed` write this one repeats as a new attempt.
+        `retry_of` names a `failed` write this one repeats as a new attempt. `confidence_detail`
+        keeps the factors behind `confidence` (its score must be `confidence`), so an approver
+        and the agent can see why the server was as sure as it was.
 
         Raises:
             VerdictsContradictStatus: `status` is looser than the strictest verdict allows.
@@ -102,6 +106,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
             expires_at=expires_at,
             retry_of=retry_of,
             within=None,
+            confidence_detail=confidence_detail,
         ).record
 
     def record_unless_duplicate(
@@ -115,6 +120,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
         review_reason: str | None = None,
         expires_at: datetime | None = None,
         retry_of: str | None = None,
+        confidence_detail: StoredConfidence | None = None,
     ) -> Recorded:
         """`record`, unless the same digest was recorded within `within`: then the earlier write.
 
@@ -130,6 +136,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
             expires_at=expires_at,
             retry_of=retry_of,
             within=within,
+            confidence_detail=confidence_detail,
         )
 
     # -- sending ---------------------------------------------------------------------------
@@ -368,9 +375,12 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
         expires_at: datetime | None,
         retry_of: str | None,
         within: timedelta | None,
+        confidence_detail: StoredConfidence | None,
     ) -> Recorded:
         _check_start(status, verdicts)
         _check_fraction("confidence", confidence)
+        if confidence_detail is not None and confidence != confidence_detail.score:
+            raise ValueError("confidence_detail explains another score than confidence")
         _check_fraction("source_confidence", intent.source_confidence)
         if not intent.requester.strip():
             raise ValueError("a write needs a requester: approval must be by someone else")
@@ -391,6 +401,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
         if again != digest:
             raise ValueError("the payload does not survive JSON storage unchanged")
         stored = [StoredVerdict.of(v).model_dump() for v in verdicts]
+        factors = confidence_detail.model_dump() if confidence_detail is not None else None
         with self._transaction() as now:
             if within is not None:
                 earlier = self._find_duplicate(
@@ -405,9 +416,9 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
             write_id = new_write_id()
             self._db.execute(
                 "INSERT INTO writes (id, status, tool, connector, action, target, body, facts, "
-                "digest, verdicts, confidence, requester, source_confidence, review_reason, "
-                "expires_at, retry_of, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "digest, verdicts, confidence, confidence_detail, requester, source_confidence, "
+                "review_reason, expires_at, retry_of, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     write_id,
                     status.value,
@@ -420,6 +431,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
                     digest,
                     self._json(stored),
                     confidence,
+                    self._json(factors) if factors is not None else None,
                     intent.requester,
                     intent.source_confidence,
                     self.scrubber.scrub_text(review_reason) if review_reason else None,
@@ -441,6 +453,7 @@ class WriteStore(ReviewDecisions, ConnectorLeases):
                     "digest": digest,
                     "verdicts": stored,
                     "confidence": confidence,
+                    "confidence_detail": factors,
                     "source_confidence": intent.source_confidence,
                     "review_reason": review_reason,
                     "retry_of": retry_of,

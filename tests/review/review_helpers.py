@@ -8,13 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from policies.confidence import Confidence, ConfidenceFactor
 from policies.facts import AccountKind, JournalLine
 from policies.model import Outcome, Verdict
 from policies.testing.intents import hire_facts, hire_intent, journal_facts, journal_intent
 from server.config import Approver, ReviewSettings
 from server.review.actions import ReviewResult
 from server.review.passwords import hash_secret
-from server.store import DriftResolution, WriteRecord, WriteStatus, WriteStore
+from server.store import DriftResolution, StoredConfidence, WriteRecord, WriteStatus, WriteStore
 
 S = WriteStatus
 
@@ -146,6 +147,19 @@ EMPLOYER_OK = Verdict(
 BALANCED = Verdict("journal_balanced", Outcome.ALLOW, "debit and credit are both EUR 48,400.00")
 
 
+# Why the held hire scored 0.55 (0.90 x 0.61), below the hire threshold of 0.80.
+HIRE_CONFIDENCE = Confidence(
+    score=0.9 * 0.61,
+    threshold=0.8,
+    factors=(
+        ConfidenceFactor("source", 0.9, "the agent's certainty about its input"),
+        ConfidenceFactor(
+            "reviews", 0.61, "1 policy verdict(s) asked for review: payroll_period_open"
+        ),
+    ),
+)
+
+
 def held_hire(
     store: WriteStore, *, expires_at: datetime | None = None, **facts: object
 ) -> WriteRecord:
@@ -154,7 +168,8 @@ def held_hire(
     return store.record(
         intent,
         verdicts=[CLOSED_PERIOD, EMPLOYER_OK],
-        confidence=0.55,
+        confidence=HIRE_CONFIDENCE.score,
+        confidence_detail=StoredConfidence.of(HIRE_CONFIDENCE),
         status=S.PENDING_REVIEW,
         review_reason="the payroll period of the start date was already calculated",
         expires_at=expires_at,

@@ -99,6 +99,27 @@ def test_show_explains_what_why_the_payload_and_the_trail(
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_show_says_why_this_confidence_factor_by_factor(
+    store: WriteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = held_hire(store)
+
+    code, out, _ = run(capsys, "show", held.id)
+    _, as_json, _ = run(capsys, "show", held.id, "--json")
+
+    assert code == 0
+    assert (
+        "Why this confidence: 0.55 is below the threshold 0.80 for this tool, so it waits for a "
+        "person even where every policy allows it." in out
+    )
+    assert "  source   x 0.90  the agent's certainty about its input" in out
+    assert "  reviews  x 0.61  1 policy verdict(s) asked for review: payroll_period_open" in out
+    detail = json.loads(as_json)["write"]["confidence_detail"]
+    assert [f["name"] for f in detail["factors"]] == ["source", "reviews"]
+    assert detail["threshold"] == 0.8
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_show_of_a_drift_lists_what_afas_stored_and_hides_the_token(
     store: WriteStore, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,6 +44,18 @@ def test_a_write_page_shows_what_why_payload_and_trail(store: WriteStore) -> Non
     assert f'name="digest" value="{held.digest}"' in page
 
 
+def test_a_write_page_says_why_this_confidence(store: WriteStore) -> None:
+    held = held_hire(store)
+    with review_client(store) as (client, _):
+        sign_in(client, ALICE, ALICE_SECRET)
+        page = client.get(f"/review/writes/{held.id}").text
+
+    assert '<h3 id="why-confidence">Why this confidence</h3>' in page
+    assert "0.55 is below the threshold 0.80 for this tool" in page
+    assert '<td class="mono">source</td><td>&times; 0.90</td>' in page
+    assert "asked for review: payroll_period_open" in page
+
+
 def test_the_queue_groups_writes_and_filters_by_status(store: WriteStore) -> None:
     hire, journal, drift = held_hire(store), held_journal(store), drifted_hire(store)
     with review_client(store) as (client, _):

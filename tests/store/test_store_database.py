@@ -28,6 +28,7 @@ def test_opening_twice_applies_each_migration_once(db_path: Path) -> None:
     assert rows == [
         ("afas_mcp", "m001_ledger_audit_keys"),
         ("afas_mcp", "m002_connector_locks"),
+        ("afas_mcp", "m003_confidence_factors"),
     ]
     assert version == SCHEMA_VERSION == len(rows)
 
