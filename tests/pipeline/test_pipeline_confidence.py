@@ -1,14 +1,22 @@
-"""Why the server was as sure as it was is kept with each write and shown where it is read."""
+"""The rule file in force, and the confidence factors kept with each write for its readers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import pytest
-from pipeline_helpers import Parts, sim_hire_facts, sim_hire_intent
+from pipeline_helpers import KINDS, Parts, sim_hire_facts, sim_hire_intent
 
 from server.afas.client import AfasClient
+from server.afas.values import AMSTERDAM
+from server.config import load_settings
+from server.config.rules import packaged_rules_file
 from server.outcomes import PolicyDenied
 from server.store import WriteStatus, WriteStore
 from server.write_status import write_status
+from server.writes.options import load_write_options
+from server.writes.wiring import build_pipeline, open_store
 from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
@@ -47,3 +55,31 @@ async def test_a_denied_write_keeps_the_factor_that_zeroed_its_confidence(
     assert record.confidence_detail is not None
     assert record.confidence_detail.factors[-1].name == "denied"
     assert record.confidence == 0.0
+
+
+async def test_the_configured_policy_file_is_the_one_the_pipeline_judges_by(
+    sim: SimulatorHandle, settings_env: dict[str, str], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.toml"
+    packaged = packaged_rules_file().read_text(encoding="utf-8")
+    rules.write_text(
+        packaged.replace("onboard_employee = false", "onboard_employee = true", 1), "utf-8"
+    )
+    settings = load_settings(settings_env | {"AFAS_MCP_POLICY_FILE": str(rules)})
+    options = load_write_options(settings)
+    with open_store(settings, options) as store:
+        async with AfasClient(settings.afas) as afas:
+
+            async def client() -> AfasClient:
+                return afas
+
+            pipeline = build_pipeline(
+                settings,
+                afas=client,
+                store=store,
+                kinds=KINDS.values(),
+                options=options,
+                clock=lambda: datetime.now(AMSTERDAM),
+            )
+            result = await pipeline.submit(sim_hire_intent())
+    assert result.status == "applied", result.message  # the packaged rules would hold a hire

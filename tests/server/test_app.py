@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from server.app import build_server
+from server.app import build_server, server_for_settings
+from server.config import load_settings
+from server.config.rules import packaged_rules_file
 from server.outcomes import InvalidToolInput
 from tools.base import ToolInput, ToolSpec
 
@@ -205,3 +207,23 @@ async def test_the_onboarding_prompt_walks_the_lookups_before_a_dry_run(connect,
     assert "'Acme'" in text
     for step in ("list_employers", "list_open_payroll_periods", "dry_run=true", "never guess"):
         assert step in text
+
+
+async def test_the_policy_resource_serves_the_file_AFAS_MCP_POLICY_FILE_names(
+    connect, tmp_path: Path
+) -> None:
+    rules = tmp_path / "reviewed-rules.toml"
+    rules.write_text(packaged_rules_file().read_text(encoding="utf-8") + "# ours\n", "utf-8")
+    settings = load_settings(
+        {
+            "AFAS_ENVIRONMENT_ID": "12345",
+            "AFAS_ENVIRONMENT_TYPE": "test",
+            "AFAS_TOKEN": "<token><version>1</version><data>" + "A" * 64 + "</data></token>",
+            "AFAS_BASE_URL": "http://127.0.0.1:9/ProfitRestServices",  # never reached here
+            "AFAS_MCP_POLICY_FILE": str(rules),
+            "HOME": str(tmp_path),
+        }
+    )
+    async with connect(server_for_settings(settings)) as client:
+        result = await client.read_resource("afas://policies")
+    assert result.contents[0].text.endswith("# ours\n")
