@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
 from server.afas import (
@@ -34,6 +35,26 @@ from tests.cassettes.cassette_support import DOCS, REPO, docs_settings, replay, 
 pytestmark = pytest.mark.anyio
 
 CASSETTES = sorted(DOCS.glob("*.json"))
+# howto-medewerker-ad.md's OR-filter, word for word as AFAS publishes it.
+PUBLISHED_OR_FILTER = (
+    "filterfieldids=EmploymentEndDate%2CEmailForDigitalDocuments%3BEmailForDigitalDocuments"
+    "&filtervalues=2020-03-22T00%3A00%3A00%2CP%3B%5Bis%20leeg%5D&operatortypes=5%2C7%3B8"
+)
+
+
+class SentQueries(httpx.AsyncBaseTransport):
+    """Keeps the query string of every request exactly as sent; vcrpy answers underneath."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.queries.append(request.url.query.decode("ascii"))
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class Sleeps:
@@ -48,11 +69,16 @@ class Sleeps:
 
 @asynccontextmanager
 async def docs_client(
-    *, verified: bool = True, sleep: Sleeps | None = None
+    *,
+    verified: bool = True,
+    sleep: Sleeps | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[AfasClient]:
     """The real client for AFAS's example environment; its pin checked against /metainfo."""
     retry = RetryPolicy(attempts=4, backoff=0.01, max_backoff=0.01)
-    async with AfasClient(docs_settings(), sleep=sleep or Sleeps(), retry=retry) as client:
+    async with AfasClient(
+        docs_settings(), sleep=sleep or Sleeps(), retry=retry, transport=transport
+    ) as client:
         if verified:
             with replay(DOCS / "metainfo.json"):
                 await client.verify_environment()
@@ -196,7 +222,7 @@ async def test_rows_example_reads_ints_booleans_nulls_and_dates_as_amsterdam_tim
     assert not any(row.shell for row in page.rows)
 
 
-async def test_or_filter_example_goes_out_as_filterjson_and_its_rows_satisfy_the_filter() -> None:
+async def test_or_filter_example_goes_out_in_the_published_compact_form_verbatim() -> None:
     # (EndDate < 2020-03-22 AND Email != 'P') OR (Email is empty), as in AFAS's how-to.
     groups = [
         FilterGroup(
@@ -205,11 +231,16 @@ async def test_or_filter_example_goes_out_as_filterjson_and_its_rows_satisfy_the
         ),
         FilterGroup(Filter("EmailForDigitalDocuments", Operator.IS_EMPTY)),
     ]
-    async with docs_client() as afas:
+    sent = SentQueries()
+    async with docs_client(transport=sent) as afas:
         with replay(DOCS / "get-rows-or-filter.json"):
             page = await afas.fetch_page(
                 "Employee_offboarding", key=("EmployeeId",), filters=groups, take=100
             )
+    # The cassette matches on the parsed query; the published string is checked byte for byte.
+    assert sent.queries[-1] == f"skip=0&take=101&orderbyfieldids=EmployeeId&{PUBLISHED_OR_FILTER}"
+    recorded = stored(DOCS / "get-rows-or-filter.json")["interactions"][1]["request"]["uri"]
+    assert recorded.endswith(f"&{PUBLISHED_OR_FILTER}")
     assert [row.values["EmployeeId"] for row in page.rows] == ["ALLARDJ", "ANDRED"]
     assert page.rows[0].values["EmploymentEndDate"] == datetime(2024, 4, 30, tzinfo=AMSTERDAM)
     assert all(row.values["EmailForDigitalDocuments"] is None for row in page.rows)
