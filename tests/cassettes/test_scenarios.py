@@ -299,8 +299,36 @@ async def test_query_connector_with_an_or_filter_returns_rows_of_either_group(
         arguments = {"connector_id": "Profit_Debtor", "filters": filters}
         got = await call(client, "query_connector", arguments)
     assert [row["DebtorId"] for row in got["rows"]] == [first, second]
-    (read,) = [p for p in scenario.requested_paths() if p.endswith("/connectors/Profit_Debtor")]
-    assert read
+    (read,) = [
+        r for r in scenario.cassette.requests if r.path.endswith("/connectors/Profit_Debtor")
+    ]
+    sent = dict(read.query)
+    assert sent["filterfieldids"] == "DebtorId;DebtorId" and "filterjson" not in sent
+
+
+async def test_query_connector_with_a_comma_in_a_value_sends_filterjson_and_applies_it_whole(
+    scenario: Scenario,
+) -> None:
+    # AFAS documents no escape for ',' in the compact form, so this filter goes out as filterjson;
+    # the second group matches nobody only if "no, such debtor" reaches AFAS as one value.
+    first, second = scenario.remember("debtors", two_debtors)
+    filters = [
+        [{"field": "DebtorId", "op": "equals", "value": first}],
+        [
+            {"field": "DebtorId", "op": "equals", "value": second},
+            {"field": "DebtorName", "op": "equals", "value": "no, such debtor"},
+        ],
+    ]
+    async with Client(scenario.server) as client:
+        arguments = {"connector_id": "Profit_Debtor", "filters": filters}
+        got = await call(client, "query_connector", arguments)
+    assert [row["DebtorId"] for row in got["rows"]] == [first]
+    (read,) = [
+        r for r in scenario.cassette.requests if r.path.endswith("/connectors/Profit_Debtor")
+    ]
+    sent = dict(read.query)
+    assert "filterjson" in sent and "filterfieldids" not in sent
+    assert '"#text":"no, such debtor"' in sent["filterjson"]
 
 
 async def test_query_connector_refuses_an_unknown_filter_field_without_reading_rows(
