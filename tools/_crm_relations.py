@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from server.afas.filters import Filter, FilterGroup, Operator
 from server.afas.models import Row
 from server.outcomes import UnknownRecord
-from tools._finance_reads import Found, Source, find_one, not_blocked, read_page
-from tools._finance_values import (
+from tools._reads import Found, Source, find_one, not_blocked, read_page
+from tools._values import (
     FieldReader,
     MissingValues,
     flag,

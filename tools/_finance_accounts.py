@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from server.afas.filters import Filter, FilterGroup, Operator
 from server.afas.models import Row
-from tools._finance_reads import (
+from tools._reads import (
     Source,
     cursor_field,
     limit_field,
@@ -22,7 +22,7 @@ from tools._finance_reads import (
     seal_cursor,
     shells_left_out,
 )
-from tools._finance_values import FieldReader, MissingValues, flag, text
+from tools._values import FieldReader, MissingValues, flag, text
 from tools.base import DataWarning, ToolInput
 from tools.deps import ToolDeps
 

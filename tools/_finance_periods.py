@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from server.afas.filters import Filter, Operator, to_groups
 from server.outcomes import InvalidToolInput, UnknownRecord
-from tools._finance_reads import Source, read_all
-from tools._finance_values import (
+from tools._reads import Source, read_all
+from tools._values import (
     FieldReader,
     MissingValues,
     day,

@@ -31,7 +31,7 @@ from tools._crm_relations import (
     shell_found,
     status_of,
 )
-from tools._finance_reads import (
+from tools._reads import (
     Found,
     RecordNumber,
     SearchText,
@@ -40,7 +40,7 @@ from tools._finance_reads import (
     open_cursor,
     seal_cursor,
 )
-from tools._finance_values import FieldReader, MissingValues, flag, text
+from tools._values import FieldReader, MissingValues, flag, text
 from tools.base import DataWarning, ToolInput, ToolSpec
 from tools.deps import ToolDeps
 

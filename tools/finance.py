@@ -25,7 +25,7 @@ from tools._finance_periods import (
     OpenBookingPeriods,
     list_open_booking_periods,
 )
-from tools._finance_reads import (
+from tools._reads import (
     Source,
     cursor_field,
     limit_field,
@@ -36,7 +36,7 @@ from tools._finance_reads import (
     seal_cursor,
     shells_left_out,
 )
-from tools._finance_values import (
+from tools._values import (
     FieldReader,
     MissingValues,
     flag,

@@ -19,7 +19,7 @@ from server.afas.models import Row
 from server.outcomes import UnknownRecord
 from tools._crm_relations import DEBTORS
 from tools._finance_periods import administration_name
-from tools._finance_reads import (
+from tools._reads import (
     RecordNumber,
     SearchText,
     Source,
@@ -30,7 +30,7 @@ from tools._finance_reads import (
     read_page,
     seal_cursor,
 )
-from tools._finance_values import (
+from tools._values import (
     FieldReader,
     MissingValues,
     day,

@@ -10,8 +10,8 @@ import pytest
 from server.afas.errors import AfasValueError
 from server.afas.models import Row
 from server.afas.values import AMSTERDAM
-from tools._finance_reads import not_blocked
-from tools._finance_values import day, flag, mask_iban, moment, money, percentage
+from tools._reads import not_blocked
+from tools._values import day, flag, mask_iban, moment, money, percentage
 
 
 @pytest.mark.parametrize(

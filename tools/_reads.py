@@ -32,7 +32,7 @@ from server.afas.filters import Filter, FilterGroup, Operator, to_groups
 from server.afas.models import ReadWarning, Row
 from server.config import GET_CONNECTORS
 from server.outcomes import InvalidToolInput
-from tools._finance_values import flag, shell_warning
+from tools._values import flag, shell_warning
 from tools.base import DataWarning, ToolInput
 from tools.deps import ToolDeps
 
