@@ -1,15 +1,15 @@
 """Reading one connector for the finance, crm and projects tools: pages, single records, sets.
 
-Every read names the fields it cannot do without (declared on the client, so a drifted connector
-fails loudly with the connector and field named, R6), is ordered by the connector's key (R15),
-and pages with the client's keyset cursor (R8, R12). On top of the client:
+Every read passes the client the fields it relies on: the ones the tool cannot do without, the
+key and the fields the tool filters on. So a drifted connector fails loudly with connector and
+field named (R6), and the client believes an empty answer to a filtered read, or to a page after
+a cursor, only after a fresh look at metainfo (R2 with R6). Reads are ordered by the connector's
+key (R15), page with the client's keyset cursor (R8, R12), and a filter too long for one query
+string is split by the client (R16). On top of the client:
 
 - a page is filled up to `limit` with rows the tool keeps: shells (R5) and rows the tool leaves
   out (blocked records, by default) are counted, never silently dropped, and the next call
   carries on exactly after the last row read;
-- a filtered read, or a page after a cursor (a filter on the key), that comes back empty is
-  checked against fresh metainfo: AFAS answers a filter on a field it no longer has with an
-  empty 200 (R2 after R6), which would otherwise read as "nothing found" or "no more pages";
 - tool cursors are sealed with the arguments they came from, so a cursor cannot continue a
   different question.
 """
@@ -27,7 +27,6 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from server.afas.client import AfasClient
-from server.afas.errors import AfasConnectorDrift
 from server.afas.filters import Filter, FilterGroup, Operator, to_groups
 from server.afas.models import ReadWarning, Row
 from server.config import GET_CONNECTORS
@@ -52,8 +51,9 @@ __all__ = [
     "shells_left_out",
 ]
 
-# The client's own shell warning only counts; the tools name the keys instead.
-_REPLACED = frozenset({"shell_rows"})
+# Warnings the agent is not shown: the client's shell warning only counts (the tools name the
+# keys instead), and splitting a long filter over several calls is the client's business.
+_NOT_SHOWN = frozenset({"shell_rows", "query_split"})
 # Calls one tool page may make while filling itself past left-out rows.
 _MAX_CALLS = 5
 _KEYS = {spec.logical: spec.key for spec in GET_CONNECTORS}
@@ -109,7 +109,7 @@ async def _open(deps: ToolDeps, source: Source) -> tuple[AfasClient, str]:
 def _merge(warnings: Iterable[ReadWarning]) -> list[DataWarning]:
     merged: dict[str, DataWarning] = {}
     for warning in warnings:
-        if warning.code in _REPLACED:
+        if warning.code in _NOT_SHOWN:
             continue
         old = merged.get(warning.code)
         count = warning.count
@@ -119,25 +119,14 @@ def _merge(warnings: Iterable[ReadWarning]) -> list[DataWarning]:
     return list(merged.values())
 
 
-async def _check_empty_answer(
-    afas: AfasClient, connector_id: str, groups: Sequence[FilterGroup], key: Sequence[str] = ()
-) -> None:
-    """Raise when an empty answer to a filter may only mean AFAS could not apply it (R2, R6).
+def _relied_on(source: Source, filters: Sequence[FilterGroup]) -> frozenset[str]:
+    """Every field a read relies on: the source's required fields, its key, the filter fields.
 
-    Metainfo is cached; an administrator may have removed or renamed a filtered field since, and
-    AFAS may answer such a filter with an empty 200. Fresh metainfo settles it. `key` names the
-    key fields when the read continued from a cursor: that is a filter on the key.
+    Passed to the client as required, a missing one is drift naming connector and field (R6),
+    never an unknown field, which would read as the agent's mistake.
     """
-    meta = await afas.get_connector_meta(connector_id, refresh=True)  # checks declared fields
-    filtered = {item.field for group in groups for item in group} | set(key)
-    missing = tuple(sorted(name for name in filtered if meta.get(name) is None))
-    if missing:
-        raise AfasConnectorDrift(
-            f"filter field(s) {', '.join(missing)} are no longer in the connector's metainfo, so "
-            "AFAS's empty answer means nothing; an AFAS administrator changed the GetConnector",
-            connector=connector_id,
-            fields=missing,
-        )
+    filtered = {item.field for group in filters for item in group}
+    return source.required | frozenset(source.key) | filtered
 
 
 async def read_page(
@@ -157,7 +146,7 @@ async def read_page(
     """
     afas, connector_id = await _open(deps, source)
     found = Found(connector_id=connector_id)
-    cursor, seen = after, 0
+    cursor = after
     raw_warnings: list[ReadWarning] = []
     for _ in range(max_calls):
         page = await afas.fetch_page(
@@ -166,10 +155,9 @@ async def read_page(
             filters=list(filters),
             take=limit - len(found.rows),
             after=cursor,
-            required_fields=source.required,
+            required_fields=_relied_on(source, filters),
         )
         raw_warnings.extend(page.warnings)
-        seen += len(page.rows)
         for row in page.rows:
             if row.shell:
                 found.shells.append(row)
@@ -183,10 +171,6 @@ async def read_page(
             break
     found.next_cursor = cursor
     found.warnings = _merge(raw_warnings)
-    if seen == 0 and (filters or after is not None):
-        # A page after a cursor is asked for as "key greater than the last one": a filter too,
-        # so an empty continuation can also be AFAS failing to apply it.
-        await _check_empty_answer(afas, connector_id, filters, source.key if after else ())
     return found
 
 
@@ -212,24 +196,19 @@ async def find_one(deps: ToolDeps, source: Source, value: object) -> tuple[Row |
     return (rows[0] if rows else None), found
 
 
-async def read_all(
-    deps: ToolDeps, source: Source, *, filters: Sequence[FilterGroup] = (), page_size: int = 200
-) -> Found:
+async def read_all(deps: ToolDeps, source: Source, *, filters: Sequence[FilterGroup] = ()) -> Found:
     """Every row matching `filters`, read to AFAS's short last page (R8); shells split off."""
     afas, connector_id = await _open(deps, source)
     stream = afas.rows(
         connector_id,
         key=source.key,
         filters=list(filters),
-        page_size=page_size,
-        required_fields=source.required,
+        required_fields=_relied_on(source, filters),
     )
     found = Found(connector_id=connector_id)
     async for row in stream:
         (found.shells if row.shell else found.rows).append(row)
     found.warnings = _merge(stream.warnings)
-    if filters and not found.rows and not found.shells:
-        await _check_empty_answer(afas, connector_id, filters)
     return found
 
 

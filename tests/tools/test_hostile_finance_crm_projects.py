@@ -20,7 +20,7 @@ compared with the tenant's ground truth, or must be an error or warning that nam
 | R13 take cap, out of memory | page sizes; a low cell budget | wire checks, `test_R13_...` |
 | R14 string operator | every filter | wire checks |
 | R15 unstable order | every read | wire checks |
-| R16 long query 404 | the longest text filters | `test_R16_...` |
+| R16 long query 404 | the longest text filters, split by the client | `test_R16_...` |
 """
 
 from __future__ import annotations
@@ -395,6 +395,25 @@ async def test_R2_R6_hostile_a_next_page_after_the_filtered_field_was_dropped_is
     assert "Profit_Debtor" in text and "DebtorName" in text and "changed shape" in text
 
 
+@pytest.mark.parametrize(
+    ("tool", "connector", "field"),
+    [
+        ("search_debtors", "Profit_Debtor", "AdressLine3"),
+        ("search_creditors", "Profit_Creditor", "Adressline3"),
+    ],
+)
+async def test_R6_hostile_a_field_the_tool_filters_on_gone_before_any_read_is_drift_not_the_agents(
+    connect, hostile: SimulatorHandle, tmp_path: Path, tool: str, connector: str, field: str
+) -> None:
+    """The city field is the tool's choice, not the agent's: its absence is the connector's
+    drift, never an unknown field the agent is told to correct."""
+    hostile.trigger_drift(connector, remove=[field])
+    async with connect(product_server(hostile, tmp_path)) as client:
+        text = await refused(client, tool, {"city": "e"})
+    assert connector in text and field in text and "changed shape" in text
+    assert "not a field of this connector" not in text
+
+
 # (tool, arguments, connector, a field the tool cannot answer without)
 REQUIRED: list[tuple[str, dict[str, Any], str, str]] = [
     ("get_debtor", {"debtor_id": "10000"}, "Profit_Debtor", "Blocked"),
@@ -546,12 +565,34 @@ async def test_R13_hostile_out_of_memory_shrinks_pages_and_loses_nothing(
     assert "page_shrunk" in [w["code"] for w in booking["warnings"]]
 
 
-async def test_R16_hostile_a_search_too_long_for_afas_is_refused_not_reported_as_not_found(
+async def test_R16_hostile_a_search_too_long_for_one_call_is_split_and_answers_like_the_tenant(
     connect, hostile: SimulatorHandle, tmp_path: Path
 ) -> None:
+    """80 emoji are 960 characters a value once percent-encoded: with a customer as well, the
+    name-or-number search no longer fits AFAS's 2049 characters (R16, a 404 in this profile).
+    The client splits it; the answer is the tenant's, never a 404 read as "no projects"."""
+    text = "\N{GRINNING FACE}" * 80
+    projects = list(hostile.tenant.table("projects"))
+    customer = projects[0]["DebtorId"]
+
+    def truth(debtor: str | None) -> list[str]:
+        return [
+            r["ProjectId"]
+            for r in projects
+            if not r["CheckedOut"]
+            and debtor in (None, r["DebtorId"])
+            and (text in r["Description"] or r["ProjectId"].startswith(text))
+        ]
+
     async with connect(product_server(hostile, tmp_path)) as client:
-        text = await refused(client, "search_projects", {"text": "\N{GRINNING FACE}" * 80})
+        alone = await call(client, "search_projects", {"text": text})
+        hostile.request_log.clear()
+        split = await call(client, "search_projects", {"text": text, "debtor_id": customer})
+        reads = hostile.request_log.find(method="GET", path_contains="/connectors/Profit_Projects")
         longest = await call(client, "search_debtors", {"name": "x" * 80, "city": "y" * 80})
-    assert "2049" in text
+    assert [p["project_id"] for p in alone["projects"]] == truth(None)
+    assert [p["project_id"] for p in split["projects"]] == truth(customer)
+    assert len(reads) == 2  # the name and the number alternative, one call each
+    assert alone["warnings"] == split["warnings"] == []  # the split is the client's business
     assert longest == {"debtors": [], "next_cursor": None, "warnings": []}
     assert_wire_discipline(hostile)
