@@ -416,6 +416,8 @@ async def query_connector(deps: ToolDeps, args: QueryConnectorInput) -> QueryRes
         order_by=tuple(args.order_by),
         take=args.limit,
         after=after,
+        # A configured key is afas-mcp's, not the agent's: gone from metainfo, it is drift (R6).
+        required_fields=() if args.key else key,
     )
     rows = [row for row in page.rows if not row.shell]
     shells = [row for row in page.rows if row.shell]

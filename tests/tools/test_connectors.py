@@ -126,6 +126,23 @@ async def test_R2_a_misspelt_filter_field_is_an_error_not_an_empty_answer(
     assert fresh_sim.request_log.find(path_contains="/connectors/Profit_Debtor") == []
 
 
+async def test_R6_a_configured_key_removed_by_an_administrator_is_drift_not_the_agents_mistake(
+    connect, fresh_sim: SimulatorHandle, tmp_path: Path
+) -> None:
+    fresh_sim.trigger_drift("Profit_Debtor", rename={"DebtorId": "DebtorId_old"})
+    async with connect(product_server(fresh_sim, tmp_path)) as client:
+        configured = await client.call_tool("query_connector", {"connector_id": "debtors"})
+        agents = await client.call_tool(
+            "query_connector", {"connector_id": "debtors", "key": ["DebtorId"]}
+        )
+    assert configured.is_error and agents.is_error
+    text = configured.content[0].text
+    assert "Profit_Debtor" in text and "DebtorId" in text and "changed shape" in text
+    # The same field named by the agent is the agent's to correct.
+    assert "does not exist in this connector" in agents.content[0].text
+    assert fresh_sim.request_log.find(path_contains="/connectors/Profit_Debtor") == []
+
+
 async def test_R5_blocked_records_are_left_out_and_named_in_warnings(
     connect, fresh_sim: SimulatorHandle, tmp_path: Path
 ) -> None:
