@@ -169,11 +169,10 @@ def main(argv: Sequence[str]) -> int:
 
 def secret_values(settings: Settings) -> list[str]:
     """Every secret the configuration holds, to blank in log lines."""
-    secrets = [settings.afas.token, settings.afas.oauth_client_secret, settings.http_token]
-    values = [s.get_secret_value() for s in secrets if s is not None]
-    # The token as the operator wrote it (XML or data part), not only its normalised form.
-    values += [os.environ[name] for name in ("AFAS_TOKEN",) if os.environ.get(name)]
-    return values
+    # The token as the operator wrote it (XML with line breaks, say) may differ from every
+    # normalised form the settings know, so it is blanked as written too.
+    written = [os.environ[name] for name in ("AFAS_TOKEN",) if os.environ.get(name)]
+    return [*settings.secret_values(), *written]
 
 
 def _url_host(host: str) -> str:

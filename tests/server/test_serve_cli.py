@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from server import serve
+from server.config import load_settings
 
 TOKEN = "<token><version>1</version><data>" + "B2" * 32 + "</data></token>"
 HTTP_TOKEN = "a-bearer-token-of-at-least-32-characters"
@@ -144,3 +145,16 @@ async def test_serve_http_answers_401_without_the_token_and_serves_with_it(tmp_p
     assert refused.status_code == 401
     assert served.status_code == 200
     assert HTTP_TOKEN not in stderr.decode()
+
+
+def test_serve_blanks_every_configured_secret_including_the_review_session_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session_key = "review-session-key-" + "k" * 24
+    env = afas_env(tmp_path, AFAS_MCP_HTTP_TOKEN=HTTP_TOKEN, AFAS_MCP_REVIEW_SECRET=session_key)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    secrets = serve.secret_values(load_settings(env))
+    assert session_key in secrets
+    assert HTTP_TOKEN in secrets
+    assert env["AFAS_TOKEN"] in secrets  # as the operator wrote it
