@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test check lint typecheck pytest serve simulator bench conformance inspector clean
+.PHONY: demo test check lint typecheck pytest serve simulator bench conformance inspector cassettes clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "afas-mcp needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -44,6 +44,9 @@ conformance: $(STAMP)
 
 inspector: $(STAMP)
 	bench/inspector.sh
+
+cassettes: $(STAMP)
+	AFAS_MCP_RECORD=1 $(BIN)/pytest tests/cassettes/test_scenarios.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
