@@ -11,6 +11,7 @@ tool states its expectations in plain Python values. So equality here means "the
 | `datetime` | a datetime | the same instant (a naive one is Amsterdam wall time) |
 | `bool` | a flag, or "1"/"0"/"true" | the same truth |
 | `str` | anything | equal after trailing whitespace (a number read back is compared as one) |
+| `DisplayName` | text | the same words in any order, case and punctuation aside ("Berg, Anna") |
 | None | None | and the raw value was not `""`: an empty string where nothing was meant is W13 |
 
 An `Enum` is compared by its value. Rows of a multi-row record compare as a multiset: every
@@ -20,6 +21,9 @@ expected row matches a different row read back, and no row is left over.
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -29,10 +33,12 @@ from typing import Any
 from server.afas.errors import AfasValueError
 from server.afas.values import AMSTERDAM, parse_boolean, parse_date, parse_decimal
 from server.store import FieldDiff
+from server.writes.kinds import DisplayName
 
 __all__ = ["EMPTY_STRING", "RowView", "diff_fields", "diff_rows", "plain", "same"]
 
 EMPTY_STRING = ""
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ def same(expected: object, actual: object) -> bool:
         return actual is None
     if actual is None:
         return False
+    if isinstance(expected, DisplayName):
+        return isinstance(actual, str) and _words(expected) == _words(actual)
     if isinstance(expected, bool):
         return _truth(actual) is expected
     if isinstance(expected, int | float | Decimal):
@@ -191,6 +199,11 @@ def _moment(value: object) -> datetime | None:
             return None
         return parsed
     return None
+
+
+def _words(name: str) -> Counter[str]:
+    """A name's words as a multiset: no case, no punctuation, one Unicode form."""
+    return Counter(_WORD.findall(unicodedata.normalize("NFC", name).casefold()))
 
 
 def _day_or_moment(text: str) -> object:

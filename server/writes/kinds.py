@@ -14,6 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class DisplayName(str):
+    """An expected value that is a person's name as AFAS shows it, compared by its words.
+
+    AFAS builds a person's display name from the parts it stores, in an order an environment
+    may set: "Anna van der Berg" can read back as "Berg, Anna van der". Exact comparison would
+    then report drift for a name stored right, so a field holding one is compared as a multiset
+    of words, without case or punctuation (`server.writes.diff.same`). Everywhere else it is the
+    plain text it holds (a filter value, a ledger entry).
+    """
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Expectation:
     """Rows of one GetConnector that must hold certain values after the write.
@@ -22,7 +35,8 @@ class Expectation:
     `fields` holds the values it must have. For a record spread over several rows (the lines
     of a journal entry), `rows` holds what the matched rows must be, in any order, and nothing
     else may match. Values are typed as the client normalises them (`str`, `int`, `Decimal`,
-    `date`, `bool`, `None`); the pipeline compares type-aware.
+    `date`, `bool`, `None`); the pipeline compares type-aware. A person's display name in
+    `fields` is wrapped in `DisplayName`, so it matches in any word order.
     """
 
     label: str  # what a person calls it: "contract", "salary", "journal line 2"

@@ -11,6 +11,7 @@ import pytest
 from policies.facts import PersonMatch
 from server.afas.values import AMSTERDAM
 from server.writes.diff import RowView, diff_fields, diff_rows, same
+from server.writes.kinds import DisplayName
 
 MIDNIGHT = datetime(2026, 4, 1, tzinfo=AMSTERDAM)
 
@@ -68,6 +69,41 @@ def test_values_that_are_the_same_to_afas_match(expected: object, actual: object
 )
 def test_values_that_differ_to_afas_do_not_match(expected: object, actual: object) -> None:
     assert not same(expected, actual)
+
+
+PERSON = DisplayName("Anna van der Berg")
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["Anna van der Berg", "Berg, Anna van der", "BERG, Anna van der", "van der Berg, Anna "],
+)
+def test_a_person_display_name_matches_in_either_order_case_and_punctuation_aside(
+    shown: str,
+) -> None:
+    assert same(PERSON, shown)
+    assert diff_fields("debtor", {"DebtorName": PERSON}, row({"DebtorName": shown})) == []
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "Berg, Anna van",  # a word lost
+        "Berg, Anna van der van",  # a word too many: the words are a multiset
+        "Berg, Anne van der",  # a word changed
+        "Berg, A. van der",  # initials are not the first name
+        "",
+    ],
+)
+def test_a_person_display_name_with_other_words_is_drift(shown: str) -> None:
+    assert not same(PERSON, shown)
+    (diff,) = diff_fields("debtor", {"DebtorName": PERSON}, row({"DebtorName": shown}))
+    assert (diff.field, diff.expected) == ("debtor.DebtorName", "Anna van der Berg")
+
+
+def test_only_a_value_marked_as_a_display_name_is_compared_by_its_words() -> None:
+    assert not same("Anna van der Berg", "Berg, Anna van der")
+    assert not same(DisplayName("Anna van der Berg"), None)
 
 
 def row(raw: dict[str, Any], **values: Any) -> RowView:

@@ -7,6 +7,7 @@ policies on the sample tenant.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -34,7 +35,8 @@ from policies.model import Outcome, WriteIntent
 from policies.registry import check_all
 from policies.testing.tenant import tenant_context
 from policies.values import AMSTERDAM
-from server.writes.kinds import kinds_by_tool
+from server.writes.diff import same
+from server.writes.kinds import DisplayName, kinds_by_tool
 from tools import write_kinds
 from tools.payloads import readback_hr, readback_work
 from tools.payloads._elements import reference
@@ -204,6 +206,32 @@ def test_a_relation_reads_back_by_number_and_is_located_by_name_and_identifiers(
         "ChOfCommNr": "12345678",
     }
     assert located.keys == {"CrId": "CreditorId", "BcCo": "BcCo"}
+
+
+def test_a_person_relation_reads_its_name_back_by_words_an_organisation_exactly() -> None:
+    person = RelationFacts(
+        RelationRole.DEBTOR,
+        RelationKind.PERSON,
+        "Anna van der Berg",
+        "NL",
+        first_name="Anna",
+        name_prefix="van der",
+        last_name="Berg",
+    )
+    (debtor,) = readback_work.relation_expectations(person, {}, {"DbId": "10042"})
+    assert isinstance(debtor.fields["DebtorName"], DisplayName)
+    assert same(debtor.fields["DebtorName"], "Berg, Anna van der")
+    organisation = replace(
+        person,
+        kind=RelationKind.ORGANISATION,
+        name="Berg B.V.",
+        first_name=None,
+        name_prefix=None,
+        last_name=None,
+    )
+    (company,) = readback_work.relation_expectations(organisation, {}, {"DbId": "10043"})
+    assert not isinstance(company.fields["DebtorName"], DisplayName)
+    assert not same(company.fields["DebtorName"], "B.V., Berg")
 
 
 def test_hours_and_dossier_items_are_located_without_their_keys() -> None:

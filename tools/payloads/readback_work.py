@@ -5,7 +5,8 @@
   entry number), compared as an unordered
   set of account, debit, credit, VAT code and date. A debtor or creditor line shows its
   collective account there, not the relation's number, so those lines are compared by amounts.
-- Debtor / creditor: `Profit_Debtor` / `Profit_Creditor` by number; name, IBAN, KvK number.
+- Debtor / creditor: `Profit_Debtor` / `Profit_Creditor` by number; name (a person's by its
+  words, in any order), IBAN, KvK number.
 - Hours: `Profit_Realization` by line number; after a lost answer by employee, project, day and
   work type (an identical row booked earlier makes that ambiguous, and the write stays unknown
   rather than being taken for applied).
@@ -26,10 +27,11 @@ from policies.facts import (
     HoursFacts,
     JournalEntryFacts,
     RelationFacts,
+    RelationKind,
     RelationRole,
 )
 from policies.values import normalise_iban
-from server.writes.kinds import Expectation
+from server.writes.kinds import DisplayName, Expectation
 from tools.payloads.relation import CURRENCY
 
 # --- post_journal_entry --------------------------------------------------------------------------
@@ -123,8 +125,10 @@ _RELATION_READ: Mapping[RelationRole, tuple[str, str, str, str, str]] = {
 
 def _relation_fields(facts: RelationFacts) -> dict[str, Any]:
     _c, _id, name_field, vat_field, _key = _RELATION_READ[facts.role]
+    # AFAS builds a person's shown name from its parts, in an order the environment may set.
+    person = facts.kind is RelationKind.PERSON
     fields: dict[str, Any] = {
-        name_field: facts.name,
+        name_field: DisplayName(facts.name) if person else facts.name,
         "IBAN": normalise_iban(facts.iban) if facts.iban else None,
         "ChOfCommNr": facts.kvk_number,
         vat_field: facts.vat_number,
