@@ -43,7 +43,6 @@ class RowContext:
         self.options = options
         self.today: date = options.today
         self._tables: dict[str, Table] = {}
-        self._lookups: dict[tuple[str, str], tuple[dict[Key, Record], dict[Any, list[Key]]]] = {}
         self._memo: dict[str, Any] = {}
 
     def table(self, name: str) -> Table:
@@ -60,25 +59,31 @@ class RowContext:
         """The records of `table` whose `field` equals `value` (through an index)."""
         return self.table(table).records_by(field, value)
 
-    def in_force(self, table: str, field: str, value: Any, date_field: str) -> Record | None:
-        """The dated record (an employee's contract, salary, ...) in force today.
+    def in_force(self, table: str, field: str, date_field: str) -> Callable[[Any], Record | None]:
+        """A finder of the dated record (an employee's contract, salary, ...) in force today.
 
-        Of the records of `table` whose `field` is `value`: the latest start (`date_field`) on
-        or before today, else the earliest.
+        `find(value)`: of the records of `table` whose `field` is `value`, the latest start
+        (`date_field`) on or before today, else the earliest; None when there are none.
         """
-        lookup = self._lookups.get((table, field))
-        if lookup is None:
-            lookup = self._lookups[(table, field)] = self.table(table).lookup(field)
-        records, index = lookup
-        keys = index.get(value)
-        if not keys:
-            return None
-        if len(keys) == 1:
-            return records[keys[0]]
-        chosen = sorted((records[key] for key in keys), key=itemgetter(date_field))
-        today = self.today
-        in_force = [record for record in chosen if record[date_field] <= today]
-        return in_force[-1] if in_force else chosen[0]
+        records, index = self.table(table).lookup(field)
+        by_start, today = itemgetter(date_field), self.today
+
+        def find(value: Any) -> Record | None:
+            keys = index.get(value)
+            if not keys:
+                return None
+            if len(keys) == 1:
+                return records[keys[0]]
+            if len(keys) == 2:  # most employees: a salary and its raise
+                first, second = records[keys[0]], records[keys[1]]
+                if by_start(first) > by_start(second):
+                    first, second = second, first
+                return second if by_start(second) <= today else first
+            chosen = sorted([records[key] for key in keys], key=by_start)
+            started = [record for record in chosen if record[date_field] <= today]
+            return started[-1] if started else chosen[0]
+
+        return find
 
     def memo(self, name: str, make: Callable[[RowContext], Any]) -> Any:
         """A lookup derived from the tenant (`make(context)`), made once per context."""

@@ -40,37 +40,45 @@ class EmployeeFacts(NamedTuple):
     terminated: bool  # the current (last) employment ended before today
 
 
+class _Join:
+    """The look-ups of the employee join, made once per batch of rows."""
+
+    def __init__(self, ctx: RowContext) -> None:
+        self.today = ctx.today
+        self.persons = ctx.table("persons").by_key()
+        self.contract = ctx.in_force("contracts", "EmId", "DaBe")
+        self.salary = ctx.in_force("salaries", "EmId", "DaBe")
+        self.org_function = ctx.in_force("org_functions", "EmId", "DaBe")
+        self.timetable = ctx.in_force("timetables", "EmId", "DaBg")
+        self.fiscal = ctx.in_force("fiscal", "EmId", "DaBe")
+        self.functions = {
+            (f["Employer"], f["FunctionId"]): f["FunctionDesc"] for f in ctx.table("functions")
+        }
+        self.org_units = {u["OrgUnit"]: u["Description"] for u in ctx.table("org_units")}
+
+
 def employee_facts(ctx: RowContext, employee: Record) -> EmployeeFacts:
     """Join an employee with the records in force on `today` (or the last ones, if ended)."""
-    em_id = employee["EmId"]
-    person = ctx.record("persons", employee["BcCo"]) or {"BcCo": employee["BcCo"]}
-    contract = ctx.in_force("contracts", "EmId", em_id, "DaBe")
-    ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < ctx.today
-    org = ctx.in_force("org_functions", "EmId", em_id, "DaBe")
+    join: _Join = ctx.memo("employee join", _Join)
+    em_id, bcco = employee["EmId"], employee["BcCo"]
+    person = join.persons.get((bcco,)) or {"BcCo": bcco}
+    contract = join.contract(em_id)
+    ended = contract is not None and contract["DaEn"] is not None and contract["DaEn"] < join.today
+    org = join.org_function(em_id)
     employer = contract["CmId"] if contract else None
-    functions = ctx.memo("functions", _function_descriptions)
-    org_units = ctx.memo("org_units", _org_unit_descriptions)
     return EmployeeFacts(
         employee=employee,
         person=person,
         contract=contract,
-        salary=ctx.in_force("salaries", "EmId", em_id, "DaBe"),
+        salary=join.salary(em_id),
         org_function=org,
-        timetable=ctx.in_force("timetables", "EmId", em_id, "DaBg"),
-        fiscal=ctx.in_force("fiscal", "EmId", em_id, "DaBe"),
+        timetable=join.timetable(em_id),
+        fiscal=join.fiscal(em_id),
         # An unknown function code reads back as no function at all (quirk W10's symptom).
-        function_desc=functions.get((employer, org["FuId"])) if org else None,
-        org_unit_desc=org_units.get(org["DpId"]) if org else None,
+        function_desc=join.functions.get((employer, org["FuId"])) if org else None,
+        org_unit_desc=join.org_units.get(org["DpId"]) if org else None,
         terminated=ended,
     )
-
-
-def _function_descriptions(ctx: RowContext) -> dict[tuple[str, str], str]:
-    return {(f["Employer"], f["FunctionId"]): f["FunctionDesc"] for f in ctx.table("functions")}
-
-
-def _org_unit_descriptions(ctx: RowContext) -> dict[str, str]:
-    return {u["OrgUnit"]: u["Description"] for u in ctx.table("org_units")}
 
 
 def employee_deleted(ctx: RowContext, em_id: str) -> bool:

@@ -54,6 +54,8 @@ INDEXED: dict[str, tuple[str, ...]] = {
 }
 # Fields indexed on first use, by a connector's change tracking or a write's look-ups.
 LOOKUPS: dict[str, tuple[str, ...]] = {
+    "persons": ("SoSe", "DaBi"),  # matching a person by BSN or birth date (MatchPer, W4)
+    "organisations": ("CcNr",),
     "absences": ("EmId",),
     "realizations": ("EmId",),
     "leave_entitlements": ("EmployeeId",),

@@ -16,6 +16,9 @@ from typing import Any
 Record = dict[str, Any]
 Key = tuple[Any, ...]
 Change = tuple[Key, Record | None, Record | None]  # (key, before, after); None: absent
+# An index group: tuples rather than lists, because a tuple of string keys is left alone by the
+# garbage collector, and 600,000 lists made full collections during generation take seconds.
+Group = tuple[Key, ...]
 
 # How many changes a table remembers. A view older than that rebuilds its rows (lazily)
 # instead of patching them: beyond a few thousand changes that is the cheaper way anyway.
@@ -53,7 +56,7 @@ class Table:
         self._getter = itemgetter(*key)
         self._journal: list[Change] = []
         self._journal_base = 0  # the version before the journal's first change
-        self._indexes: dict[str, dict[Any, list[Key]]] = {name: {} for name in indexed}
+        self._indexes: dict[str, dict[Any, Group]] = {name: {} for name in indexed}
 
     def key_of(self, record: Record) -> Key:
         try:
@@ -87,29 +90,33 @@ class Table:
 
     # -- look-ups by other fields ------------------------------------------------------------
 
-    def keys_by(self, field: str, value: Any) -> list[Key]:
-        """Keys of the records whose `field` equals `value` (the list must not be changed)."""
-        return self._index(field).get(value, [])
+    def keys_by(self, field: str, value: Any) -> Group:
+        """Keys of the records whose `field` equals `value`."""
+        return self._index(field).get(value, ())
 
     def records_by(self, field: str, value: Any) -> list[Record]:
         """The records whose `field` equals `value`, in the order they were indexed."""
         records = self._records
         return [records[key] for key in self._index(field).get(value, ())]
 
-    def lookup(self, field: str) -> tuple[dict[Key, Record], dict[Any, list[Key]]]:
+    def by_key(self) -> dict[Key, Record]:
+        """The live records by key, for loops that look up 100,000 times (do not change it)."""
+        return self._records
+
+    def lookup(self, field: str) -> tuple[dict[Key, Record], dict[Any, Group]]:
         """The records by key and the index on `field`, for loops that look up 100,000 times.
 
         Both are live and must not be changed by the caller; hold the tenant lock while using.
         """
         return self._records, self._index(field)
 
-    def _index(self, field: str) -> dict[Any, list[Key]]:
+    def _index(self, field: str) -> dict[Any, Group]:
         index = self._indexes.get(field)
         if index is None:
-            index = {}
+            groups: dict[Any, list[Key]] = {}
             for key, record in self._records.items():
-                index.setdefault(record.get(field), []).append(key)
-            self._indexes[field] = index
+                groups.setdefault(record.get(field), []).append(key)
+            index = self._indexes[field] = {value: tuple(keys) for value, keys in groups.items()}
         return index
 
     def _reindex(self, key: Key, before: Record | None, after: Record | None) -> None:
@@ -117,10 +124,7 @@ class Table:
             for field, index in self._indexes.items():
                 value = after.get(field)
                 group = index.get(value)
-                if group is None:
-                    index[value] = [key]
-                else:
-                    group.append(key)
+                index[value] = (key,) if group is None else (*group, key)
             return
         for field, index in self._indexes.items():
             old = before.get(field) if before is not None else None
@@ -128,12 +132,14 @@ class Table:
             if before is not None and after is not None and old == new:
                 continue  # same group, same place in it
             if before is not None:
-                group = index[old]
-                group.remove(key)
-                if not group:
+                rest = tuple(k for k in index[old] if k != key)
+                if rest:
+                    index[old] = rest
+                else:
                     del index[old]
             if after is not None:
-                index.setdefault(new, []).append(key)
+                group = index.get(new)
+                index[new] = (key,) if group is None else (*group, key)
 
     # -- the journal ---------------------------------------------------------------------------
 

@@ -252,3 +252,36 @@ def test_the_warm_up_builds_every_connector_and_steps_aside_for_requests() -> No
             connector, view.shape, sim.tenant, view.options, shells=True, order_by=()
         )
         assert view.all_rows() == expected
+
+
+def test_person_matching_through_an_index_finds_what_a_scan_finds() -> None:
+    from simulator.quirks import QuirkSwitches
+    from simulator.updates.context import WriteContext
+    from simulator.updates.parties import _live
+    from simulator.updates.side import WriteSettings
+
+    tenant = build_tenant(seed=4, size=60, reference_date=REFERENCE_DATE)
+    ctx = WriteContext(
+        tenant=tenant,
+        quirks=QuirkSwitches("realistic"),
+        settings=WriteSettings(),
+        method="POST",
+        connector="KnPerson",
+    )
+    person = tenant.table("persons").records()[7]
+    for criteria in (
+        {"SoSe": person["SoSe"]},
+        {"LaNm": person["LaNm"].upper(), "In": person["In"], "DaBi": person["DaBi"]},
+    ):
+        scanned = [
+            record
+            for record in tenant.table("persons")
+            if not record.get("_deleted")
+            and all(
+                (str(record.get(k)).casefold() == str(v).casefold())
+                if isinstance(v, str)
+                else record.get(k) == v
+                for k, v in criteria.items()
+            )
+        ]
+        assert _live(ctx, "persons", criteria) == scanned and scanned
