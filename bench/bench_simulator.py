@@ -2,6 +2,7 @@
 
 Prints one JSON line:
   {"bench":"simulator","employees":100000,"generate_s":..,"first_page_ms":..,
+   "first_pass_ms_p50":..,"first_pass_ms_max":..,
    "page_1000_ms_p50":..,"page_1000_ms_max":..,"pages":..,"hire_ms":..,
    "after_write_first_page_ms":..,"update_ms":..,"after_update_first_page_ms":..,
    "warm_up_s":..,"lookup_ms":..}
@@ -10,7 +11,9 @@ The server runs as `afas-mcp simulator` runs it: with the background warm-up tha
 connector's rows while no request is being answered.
 
 - `first_page_ms`: the first 1,000-row page right after the server started (nothing built yet).
-- `page_1000_ms_p50` / `_max`: the next pages of the same read, warm.
+- `first_pass_ms_p50` / `_max`: the next pages of that first pass, each building the rows it
+  walks past (the previous implementation built them all for the first page instead).
+- `page_1000_ms_p50` / `_max`: the same pages read again, warm (their rows built).
 - `hire_ms`, `after_write_first_page_ms`: a complete KnEmployee insert through the real
   UpdateConnector, then the first page of the same read again.
 - `update_ms`, `after_update_first_page_ms`: the same for a KnEmployee change (a new salary row
@@ -71,6 +74,7 @@ def main() -> int:
             base_url=handle.base_url, headers={"Authorization": handle.auth_header()}, timeout=60
         ) as http:
             timings = [_page(http, page)[0] for page in range(PAGES + 1)]
+            warm = [_page(http, page)[0] for page in range(PAGES + 1)]
             hire_ms, _ = _timed(lambda: _write(http, "POST", _hire(start)))
             after_write, rows = _page(http, 0)
             employee = str(rows[-1]["EmployeeId"])
@@ -88,9 +92,11 @@ def main() -> int:
         "employees": employees,
         "generate_s": round(generate_s, 2),
         "first_page_ms": round(first, 1),
-        "page_1000_ms_p50": round(statistics.median(rest), 1),
-        "page_1000_ms_max": round(max(rest), 1),
-        "pages": len(rest),
+        "first_pass_ms_p50": round(statistics.median(rest), 1),
+        "first_pass_ms_max": round(max(rest), 1),
+        "page_1000_ms_p50": round(statistics.median(warm), 1),
+        "page_1000_ms_max": round(max(warm), 1),
+        "pages": len(warm),
         "hire_ms": round(hire_ms, 1),
         "after_write_first_page_ms": round(after_write, 1),
         "update_ms": round(update_ms, 1),
@@ -99,7 +105,7 @@ def main() -> int:
         "lookup_ms": round(lookup_ms, 1),
     }
     print(json.dumps(result, separators=(",", ":")))
-    worst_page = max(first, after_write, after_update, statistics.median(rest), lookup_ms)
+    worst_page = max(first, after_write, after_update, max(rest), max(warm), lookup_ms)
     return 0 if generate_s < 30 and worst_page < 1000 else 1
 
 
