@@ -42,9 +42,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "subjects": ("SbId",),
 }
 # Fields indexed while the tenant is generated: the employee join reads an employee's dated
-# rows through them, a person's change finds its employee through `BcCo`, and neither the first
-# page of an employee connector nor the first read after a hire should wait for an index.
+# rows through them, a person's change finds its employee through `BcCo`, a hire matches its
+# person by BSN or birth date (MatchPer, W4); neither the first page of an employee connector nor
+# the first hire or the read after it should wait for an index.
 INDEXED: dict[str, tuple[str, ...]] = {
+    "persons": ("SoSe", "DaBi"),
     "employees": ("BcCo",),
     "contracts": ("EmId",),
     "salaries": ("EmId",),
@@ -54,8 +56,7 @@ INDEXED: dict[str, tuple[str, ...]] = {
 }
 # Fields indexed on first use, by a connector's change tracking or a write's look-ups.
 LOOKUPS: dict[str, tuple[str, ...]] = {
-    "persons": ("SoSe", "DaBi"),  # matching a person by BSN or birth date (MatchPer, W4)
-    "organisations": ("CcNr",),
+    "organisations": ("CcNr",),  # matching an organisation by KvK number (MatchOga 1)
     "absences": ("EmId",),
     "realizations": ("EmId",),
     "leave_entitlements": ("EmployeeId",),
