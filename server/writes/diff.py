@@ -203,7 +203,12 @@ def _moment(value: object) -> datetime | None:
 
 def _words(name: str) -> Counter[str]:
     """A name's words as a multiset: no case, no punctuation, one Unicode form."""
-    return Counter(_WORD.findall(unicodedata.normalize("NFC", name).casefold()))
+    return Counter(name_words(name))
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words, without case or punctuation, in one Unicode form."""
+    return list(_WORD.findall(unicodedata.normalize("NFC", name).casefold()))
 
 
 def _day_or_moment(text: str) -> object:

@@ -29,8 +29,8 @@ from server.afas.errors import AfasError
 from server.afas.filters import Filter, Operator
 from server.config import GET_CONNECTORS
 from server.store import FieldDiff, ReadBack
-from server.writes.diff import RowView, diff_fields, diff_rows, plain
-from server.writes.kinds import Expectation
+from server.writes.diff import RowView, diff_fields, diff_rows, name_words, plain, same
+from server.writes.kinds import DisplayName, Expectation
 
 __all__ = [
     "Absent",
@@ -93,18 +93,34 @@ async def _read_once(afas: AfasClient, exp: Expectation, connectors: Connectors)
     try:
         connector, key = connectors.resolve(exp.connector)
         wanted = set(exp.match) | set(exp.fields) | {f for row in exp.rows or () for f in row}
+        names = {f: v for f, v in exp.match.items() if isinstance(v, DisplayName)}
         stream = afas.rows(
             connector,
             key=key,
-            filters=[Filter(name, Operator.EQUALS, value) for name, value in exp.match.items()],
+            filters=[_match_filter(name, value) for name, value in exp.match.items()],
             required_fields=sorted(wanted),
-            limit=2 if exp.rows is None else MAX_ROWS,
+            # A name filter is a wide net, narrowed below; otherwise two rows already tell
+            # "more than one record" apart from "this record".
+            limit=2 if exp.rows is None and not names else MAX_ROWS,
         )
         rows = [row async for row in stream]
     except (AfasError, LookupError, ValueError) as exc:
         return _Seen(exp, error=f"{exp.label}: could not read {exp.connector} ({exc})")
+    rows = [row for row in rows if all(same(v, row.values.get(f)) for f, v in names.items())]
     views = tuple(RowView(values=row.values, raw=row.raw) for row in rows if not row.shell)
     return _Seen(exp, rows=views, shells=sum(1 for row in rows if row.shell))
+
+
+def _match_filter(name: str, value: Any) -> Filter:
+    """Equality, except for a person's display name, whose word order AFAS may set per environment.
+
+    A name is looked for by its longest word and then compared word by word (`same`), so
+    "Anna van der Berg" finds the record AFAS shows as "Berg, Anna van der" both when reading a
+    write back and when looking for one whose answer was lost (W16).
+    """
+    if isinstance(value, DisplayName) and (words := name_words(value)):
+        return Filter(name, Operator.CONTAINS, max(words, key=len))
+    return Filter(name, Operator.EQUALS, value)
 
 
 async def _read_all(
