@@ -47,12 +47,13 @@ from simulator.testing import start_simulator
 
 root = Path(sys.argv[1])
 inspector = os.environ["INSPECTOR"]
-failed = 0
+calls = failed = 0
 
 
 def inspect(config: Path, *args: str) -> dict:
     """Run one Inspector CLI call; print what it did; return its JSON result."""
-    global failed
+    global calls, failed
+    calls += 1
     command = [inspector, "--cli", "--config", str(config), "--server", "afas",
                "--format", "json", "-q", *args]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
@@ -91,7 +92,23 @@ with start_simulator(profile="realistic", seed=1) as sim, tempfile.TemporaryDire
           f"warnings={[w['code'] for w in content.get('warnings', [])]}")
     for row in content.get("rows", []):
         print("       ", {k: row[k] for k in list(row)[:4]})
+    found = inspect(config, "--method", "tools/call", "--tool-name", "search_employees",
+                    "--tool-args-json", json.dumps({"active": True, "limit": 1}))
+    employees = found.get("structuredContent", {}).get("employees", [])
+    if employees:
+        employee_id = employees[0]["employee_id"]
+        employee = inspect(config, "--method", "tools/call", "--tool-name", "get_employee",
+                           "--tool-args-json", json.dumps({"employee_id": employee_id}))
+        shown = employee.get("structuredContent", {})
+        payroll = shown.get("payroll", {})
+        print(f"      get_employee {employee_id}: {shown.get('person', {}).get('display_name')}, "
+              f"{shown.get('status')}, employer {shown.get('employment', {}).get('employer_id')}, "
+              f"period table {payroll.get('period_table', {}).get('code')}, "
+              f"wage-tax number from {payroll.get('wage_tax_number_source')}")
+    else:
+        failed += 1
+        print("FAIL  search_employees found no active employee to call get_employee with")
 
-print(f"{5 - failed} passed, {failed} failed")
+print(f"{calls - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
