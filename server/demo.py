@@ -166,9 +166,9 @@ async def _story(agent: DemoAgent, env: dict[str, str]) -> None:
             f"{employee['employment']['start_date']}"
         )
     say("\nDone. Everything ran on 127.0.0.1 and is gone now. Next steps:")
-    say("  afas-mcp simulator --print-env   # the variables to point a server at the simulator")
-    say("  afas-mcp serve                   # the MCP server for Claude Desktop / Claude Code")
-    say("  afas-mcp review list             # what waits for a person")
+    say("  .venv/bin/afas-mcp simulator --port 8765 &  # a simulated AFAS tenant to try things on")
+    say("  .venv/bin/afas-mcp serve                    # the MCP server for Claude Desktop/Code")
+    say("  README.md: connecting your own AFAS environment, writes and the review queue")
 
 
 async def _terminated_employee(agent: DemoAgent) -> None:
