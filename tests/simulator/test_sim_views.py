@@ -20,9 +20,10 @@ from simulator import views
 from simulator.catalogue import GET_CONNECTORS, Field, GetConnector, RowOptions
 from simulator.catalogue.drift import Drift, Shape, shape_of
 from simulator.orders import OrderBy
+from simulator.rowmaker import full_rows
 from simulator.tenant import Record, Tenant, TenantError, build_tenant
 from simulator.tenant import table as tables
-from simulator.views import ConnectorView, full_rows
+from simulator.views import ConnectorView
 
 SOURCES = sorted({name for c in GET_CONNECTORS.values() for name in c.sources})
 FLAGS = ("_deleted", "Bl", "Blocked", "Closed")
