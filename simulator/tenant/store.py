@@ -57,15 +57,10 @@ class Tenant:
     # -- structure -----------------------------------------------------------------------------
 
     def create_table(
-        self,
-        name: str,
-        key: tuple[str, ...],
-        *,
-        indexed: tuple[str, ...] = (),
-        lookups: tuple[str, ...] = (),
+        self, name: str, key: tuple[str, ...], *, indexed: tuple[str, ...] = ()
     ) -> Table:
-        """Add a table; `indexed` fields are indexed from the start, `lookups` on first use."""
-        table = Table(name, key, indexed=indexed, lookups=lookups)
+        """Add a table whose `indexed` fields are indexed from the start (and used by `find`)."""
+        table = Table(name, key, indexed=indexed)
         self._tables[name] = table
         return table
 
@@ -74,6 +69,11 @@ class Tenant:
             return self._tables[name]
         except KeyError:
             raise TenantError(f"no table {name!r}; tables: {sorted(self._tables)}") from None
+
+    def build_indexes(self) -> None:
+        """Index every table's `indexed` fields (once its records are loaded)."""
+        for table in self._tables.values():
+            table.build_indexes()
 
     def table_names(self) -> list[str]:
         return sorted(self._tables)
@@ -105,7 +105,7 @@ class Tenant:
         """Return copies of the records whose fields equal every criterion."""
         with self.lock:
             target = self.table(table)
-            # A look-up field narrows the search to its index instead of a scan of the table.
+            # An indexed field narrows the search to its index instead of a scan of the table.
             indexed = next((name for name in criteria if name in target.lookups), None)
             candidates = (
                 target.records_by(indexed, criteria[indexed]) if indexed is not None else target

@@ -9,6 +9,7 @@ dict, so the old one in the journal stays what it was.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
@@ -34,21 +35,14 @@ class Table:
 
     `version` grows by one per stored or removed record, and `changes_since(version)` returns
     what happened after it. `keys_by(field, value)` looks records up by a non-key field through
-    an index that is built on first use (or at creation: `indexed`) and kept up to date;
-    `lookups` names the fields `Tenant.find` may use an index for.
+    an index that is kept up to date: from the start for the `indexed` fields (which
+    `Tenant.find` uses too), from first use for others.
     """
 
-    def __init__(
-        self,
-        name: str,
-        key: tuple[str, ...],
-        *,
-        indexed: tuple[str, ...] = (),
-        lookups: tuple[str, ...] = (),
-    ) -> None:
+    def __init__(self, name: str, key: tuple[str, ...], *, indexed: tuple[str, ...] = ()) -> None:
         self.name = name
         self.key = key
-        self.lookups = frozenset((*indexed, *lookups))
+        self.lookups = frozenset(indexed)
         self.version = 0
         self._records: dict[Key, Record] = {}
         # itemgetter of one field returns the value itself, of several a tuple.
@@ -56,7 +50,7 @@ class Table:
         self._getter = itemgetter(*key)
         self._journal: list[Change] = []
         self._journal_base = 0  # the version before the journal's first change
-        self._indexes: dict[str, dict[Any, Group]] = {name: {} for name in indexed}
+        self._indexes: dict[str, dict[Any, Group]] = {}
 
     def key_of(self, record: Record) -> Key:
         try:
@@ -69,7 +63,12 @@ class Table:
         return self._records.get(key)
 
     def add(self, record: Record) -> None:
-        """Load a record during generation (no stamping, no version bump, no journal)."""
+        """Load a record during generation (no stamping, no version bump, no journal).
+
+        Indexes are built afterwards, in one pass (`build_indexes`): kept up to date record by
+        record, an index on a field many records share (an account's journal lines) costs time
+        that grows with the square of the table.
+        """
         key = self.key_of(record)
         if self._indexes:
             self._reindex(key, self._records.get(key), record)
@@ -103,6 +102,11 @@ class Table:
         """The live records by key, for loops that look up 100,000 times (do not change it)."""
         return self._records
 
+    def build_indexes(self) -> None:
+        """Index the `indexed` fields now (after generation), so no read waits for it later."""
+        for field in self.lookups:
+            self._index(field)
+
     def lookup(self, field: str) -> tuple[dict[Key, Record], dict[Any, Group]]:
         """The records by key and the index on `field`, for loops that look up 100,000 times.
 
@@ -113,10 +117,30 @@ class Table:
     def _index(self, field: str) -> dict[Any, Group]:
         index = self._indexes.get(field)
         if index is None:
-            groups: dict[Any, list[Key]] = {}
-            for key, record in self._records.items():
-                groups.setdefault(record.get(field), []).append(key)
-            index = self._indexes[field] = {value: tuple(keys) for value, keys in groups.items()}
+            # Hundreds of thousands of new lists would each time set off a full collection
+            # that walks them all again; nothing built here can form a cycle.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                # Most values belong to one record: a bare key until a second one comes.
+                groups: dict[Any, Any] = {}
+                for key, record in self._records.items():
+                    value = record.get(field)
+                    group = groups.get(value)
+                    if group is None:
+                        groups[value] = key
+                    elif type(group) is list:
+                        group.append(key)
+                    else:
+                        groups[value] = [group, key]
+                index = {
+                    value: tuple(group) if type(group) is list else (group,)
+                    for value, group in groups.items()
+                }
+            finally:
+                if collecting:
+                    gc.enable()
+            self._indexes[field] = index
         return index
 
     def _reindex(self, key: Key, before: Record | None, after: Record | None) -> None:
