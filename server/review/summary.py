@@ -152,7 +152,17 @@ def _journal(f: Mapping[str, Any], record: WriteRecord) -> Summary:
     ]
     notes = () if debit == credit else (f"Not balanced: the difference is {money(debit - credit)}",)
     table = Table(
-        ("Account", "Kind", "Debit", "Credit", "VAT code", "Cost centre", "Project", "Text"),
+        (
+            "Account",
+            "Kind",
+            "Debit",
+            "Credit",
+            "VAT code",
+            "Cost centre",
+            "Project",
+            "Item",
+            "Text",
+        ),
         tuple(
             (
                 text(line.get("account")),
@@ -162,6 +172,7 @@ def _journal(f: Mapping[str, Any], record: WriteRecord) -> Summary:
                 text(line.get("vat_code")),
                 text(line.get("cost_centre")),
                 text(line.get("project_id")),
+                text(line.get("project_item")),
                 text(line.get("description")),
             )
             for line in lines
@@ -183,6 +194,15 @@ def _relation(f: Mapping[str, Any], record: WriteRecord) -> Summary:
         ("Kind", text(f.get("kind"))),
         ("Country", text(f["country"])),
     ]
+    # A person's name goes to AFAS in parts; the approver checks the parts, not only the whole.
+    for key, label in (
+        ("first_name", "First name"),
+        ("initials", "Initials"),
+        ("name_prefix", "Prefix"),
+        ("last_name", "Last name"),
+    ):
+        if f.get(key):
+            rows.append((label, text(f[key])))
     for key, label in (("kvk_number", "KvK number"), ("vat_number", "VAT number")):
         if f.get(key):
             rows.append((label, text(f[key])))
@@ -218,9 +238,12 @@ def _hours(f: Mapping[str, Any], record: WriteRecord) -> Summary:
 def _leave(f: Mapping[str, Any], record: WriteRecord) -> Summary:
     start, end = date.fromisoformat(str(f["start"])), date.fromisoformat(str(f["end"]))
     days = (end - start).days + 1
+    span = f"{days} calendar day{'s' if days != 1 else ''}"
+    if f.get("from_time") and f.get("until_time"):
+        span = f"part of the day, {text(f['from_time'])[:5]} to {text(f['until_time'])[:5]}"
     headline = (
         f"Leave of type {text(f['leave_type'])} for employee {text(f['employee_id'])} from "
-        f"{day(f['start'])} to {day(f['end'])} ({days} calendar day{'s' if days != 1 else ''})"
+        f"{day(f['start'])} to {day(f['end'])} ({span})"
     )
     rows = [
         ("Employee", text(f["employee_id"])),
@@ -228,6 +251,8 @@ def _leave(f: Mapping[str, Any], record: WriteRecord) -> Summary:
         ("From", day(f["start"])),
         ("To (inclusive)", day(f["end"])),
     ]
+    if f.get("from_time") and f.get("until_time"):
+        rows.append(("Hours", f"{text(f['from_time'])[:5]} to {text(f['until_time'])[:5]}"))
     if f.get("reason"):
         rows.append(("Reason", text(f["reason"])))
     return Summary(headline=headline, rows=tuple(rows))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
+
 import pytest
 from review_helpers import held_journal
 
+from policies.facts import AccountKind, JournalLine
 from policies.model import WriteIntent
 from policies.testing.intents import (
     activity_intent,
     hours_intent,
+    journal_facts,
+    journal_intent,
+    leave_facts,
     leave_intent,
+    person_relation_facts,
     relation_intent,
     update_intent,
 )
@@ -85,3 +93,43 @@ def test_facts_of_an_unexpected_shape_are_listed_as_they_are(store: WriteStore) 
 
     assert summary.headline == "Insert through PtRealization (register_hours)"
     assert summary.rows == (("hours", "8"), ("nested.who", "1000123"))
+
+
+def test_a_person_relation_shows_its_name_in_the_parts_afas_stores(store: WriteStore) -> None:
+    record = store.record(relation_intent(person_relation_facts()), verdicts=[], confidence=0.9)
+
+    rows = summarise(record).rows
+
+    assert ("First name", "Anna") in rows
+    assert ("Prefix", "van der") in rows
+    assert ("Last name", "Berg") in rows
+
+
+def test_part_of_a_day_of_leave_shows_its_hours(store: WriteStore) -> None:
+    facts = leave_facts(end=date(2026, 4, 6), from_time=time(13, 0), until_time=time(17, 0))
+    record = store.record(leave_intent(facts), verdicts=[], confidence=0.9)
+
+    summary = summarise(record)
+
+    assert summary.headline.endswith("(part of the day, 13:00 to 17:00)")
+    assert ("Hours", "13:00 to 17:00") in summary.rows
+
+
+def test_a_project_line_shows_the_item_afas_needs_with_it(store: WriteStore) -> None:
+    line = JournalLine(
+        AccountKind.LEDGER,
+        "4000",
+        debit=Decimal("100.00"),
+        project_id="P100",
+        project_item="300",
+    )
+    facts = journal_facts(
+        lines=(line, JournalLine(AccountKind.LEDGER, "1100", credit=Decimal("100.00")))
+    )
+    record = store.record(journal_intent(facts), verdicts=[], confidence=0.9)
+
+    table = summarise(record).table
+
+    assert table is not None
+    project, item = table.header.index("Project"), table.header.index("Item")
+    assert (table.rows[0][project], table.rows[0][item]) == ("P100", "300")
