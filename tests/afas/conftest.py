@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
@@ -95,16 +94,3 @@ def connector_calls(sim: SimulatorHandle, connector: str) -> list[Any]:
         for e in sim.request_log.entries
         if e.path.lower().endswith(suffix) and not e.query.startswith("skip=-1&take=-1")
     ]
-
-
-async def settled_log(sim: SimulatorHandle, count: int) -> list[Any]:
-    """The request log once it holds `count` entries (bounded wait).
-
-    The simulator logs a call when it sends the body; for an answer with an empty body (401,
-    DELETE 200) the client already has the whole answer after the headers, so the entry can
-    trail the client by a moment.
-    """
-    with anyio.fail_after(5):
-        while len(sim.request_log.entries) < count:
-            await anyio.sleep(0.01)
-    return sim.request_log.entries
