@@ -10,6 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 JSON_TYPE = "application/json; charset=utf-8"
+XML_TYPE = "application/xml"  # what AFAS's empty 401/403/404 examples declare
 
 # AFAS's error numbers are mostly generic (troubleshooting.md); these are the ones seen in its
 # docs and in client captures, plus Windows' E_OUTOFMEMORY for the documented out-of-memory case.
@@ -53,8 +54,12 @@ def json_response(
 
 
 def empty(status: int, headers: dict[str, str] | None = None) -> Response:
-    """401, 403 and 404 carry no body (the OpenAPI examples show Content-Length: 0)."""
-    return Response(b"", status, headers=headers)
+    """401, 403 and 404: no body, as the OpenAPI examples show them.
+
+    Those examples carry `Content-Length: 0` and `Content-Type: application/xml` (afas-api.md
+    1.3, 6.4): a client must not take the content type of an error answer as a promise of JSON.
+    """
+    return Response(b"", status, headers=headers, media_type=XML_TYPE)
 
 
 def error_500(error: AfasError, reference: str, *, x_profit_error: str | None = None) -> Response:

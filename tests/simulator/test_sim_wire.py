@@ -68,6 +68,29 @@ def test_restricted_token_gets_403_for_connectors_outside_its_app_connector(
     assert (response.status_code, response.content) == (403, b"")
 
 
+EMPTY_ERROR_HEADERS = {"content-length": "0", "content-type": "application/xml"}
+
+
+@pytest.mark.parametrize(
+    ("path", "authorization", "status"),
+    [
+        ("/metainfo", "AfasToken bm90IGEgdG9rZW4=", 401),
+        ("/metainfo", "Bearer not-a-token", 401),
+        ("/connectors/AfasMcp_Salaries", "restricted", 403),
+        ("/no/such/route", "full", 404),
+    ],
+)
+def test_empty_error_answers_declare_length_0_and_application_xml_as_published(
+    sim: SimulatorHandle, path: str, authorization: str, status: int
+) -> None:
+    header = sim.auth_header(authorization) if " " not in authorization else authorization
+    response = httpx.get(f"{sim.base_url}{path}", headers={"Authorization": header})
+    assert (response.status_code, response.content) == (status, b"")
+    assert {k: response.headers.get(k) for k in EMPTY_ERROR_HEADERS} == EMPTY_ERROR_HEADERS
+    if authorization.startswith("Bearer"):  # OAuth's challenge stays
+        assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+
 def test_update_metainfo_nests_objects_under_the_root_object(client: httpx.Client) -> None:
     employee = client.get("/metainfo/update/KnEmployee").json()
     assert (employee["id"], employee["name"]) == ("KnEmployee", "AfasEmployee")
