@@ -153,8 +153,10 @@ REGISTRY: tuple[Quirk, ...] = (
         "doc+seed",
         "auth",
         (
-            'Classic tokens carry no expiry (metainfo tokenExpiry "0") and die only when revoked;'
-            " off: metainfo reports an expiry date."
+            "Classic tokens have no lifetime of their own and die only when revoked; metainfo"
+            ' tokenExpiry is "0", except that from 1 September 2026 (the tenant\'s today) it is'
+            ' the phase-out date "2027-05-01T00:00:00"; off: every classic token reports an'
+            " expiry a year from today."
         ),
     ),
     _q(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs
 
 from starlette.responses import Response
@@ -14,14 +14,15 @@ from simulator.catalogue import GET_CONNECTORS, UPDATE_CONNECTORS_BY_ID, GetConn
 from simulator.core import Simulator
 from simulator.errors import json_response
 
+# Classic tokens are phased out (afas-api.md 2.5): from September 2026 AFAS gives every existing
+# one this expiry date.
+CLASSIC_EXPIRY_ANNOUNCED = date(2026, 9, 1)
+CLASSIC_TOKEN_EXPIRY = date(2027, 5, 1)
+
 
 def metainfo(sim: Simulator, call: Call) -> Response:
     """`GET /metainfo`: the connectors linked to the token's App Connector, and `info`."""
     app = call.token.app
-    expiry = "0"
-    if not sim.quirks.is_on("R11_tokens_never_expire"):
-        # Idealised API: the token says when it ends.
-        expiry = (call.env.tenant.today() + timedelta(days=365)).isoformat()
     return json_response(
         {
             "updateConnectors": [
@@ -38,10 +39,34 @@ def metainfo(sim: Simulator, call: Call) -> Response:
                 "envid": call.env.name,
                 "appName": app.name,
                 "group": app.group,
-                "tokenExpiry": expiry,
+                "tokenExpiry": token_expiry(sim, call),
             },
         }
     )
+
+
+def token_expiry(sim: Simulator, call: Call) -> str:
+    """`info.tokenExpiry`: "0" for none, else the end as `YYYY-MM-DDTHH:MM:SS` (Amsterdam time).
+
+    AFAS's only example is "0". The date form is the one AFAS uses for date-times it reads
+    (filter values, UpdateConnector fields): no zone, no misleading `Z`. A Bearer token's end is
+    its `expires_in`, so its metainfo reports none. R11 on: a classic token has no lifetime of
+    its own, but from 1 September 2026 (the tenant's today) every classic token carries the
+    phase-out date 1 May 2027 (afas-api.md 2.5). R11 off, the idealised API: a year from today.
+    """
+    if _is_bearer(call):
+        return "0"
+    today = call.env.tenant.today()
+    if not sim.quirks.is_on("R11_tokens_never_expire"):
+        return f"{(today + timedelta(days=365)).isoformat()}T00:00:00"
+    if today >= CLASSIC_EXPIRY_ANNOUNCED:
+        return f"{CLASSIC_TOKEN_EXPIRY.isoformat()}T00:00:00"
+    return "0"
+
+
+def _is_bearer(call: Call) -> bool:
+    scheme, _, _ = (call.headers.get("authorization") or "").strip().partition(" ")
+    return scheme.lower() == "bearer"
 
 
 def get_metainfo(call: Call, connector: GetConnector) -> Response:

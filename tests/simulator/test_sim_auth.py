@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Iterator
+from datetime import date
 
 import httpx
 import pytest
 from sim_helpers import get
 
-from simulator.testing import SimulatorHandle
+from simulator.testing import SimulatorHandle, start_simulator
 
 
 def _token(sim: SimulatorHandle, **form: str) -> httpx.Response:
@@ -64,6 +66,48 @@ def test_R11_a_revoked_token_is_401_from_the_next_call_on(sim: SimulatorHandle) 
     assert get(sim, "/metainfo", label="restricted").status_code == 200
     sim.reset()
     assert get(sim, "/metainfo").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def after_phase_out_announced() -> Iterator[SimulatorHandle]:
+    """A simulator whose today lies after AFAS started dating classic tokens (September 2026)."""
+    with start_simulator(
+        profile="realistic", seed=1, size=20, reference_date=date(2026, 11, 21)
+    ) as sim:
+        yield sim
+
+
+def _token_expiry(sim: SimulatorHandle, authorization: str) -> object:
+    response = httpx.get(f"{sim.base_url}/metainfo", headers={"Authorization": authorization})
+    assert response.status_code == 200, response.text
+    return response.json()["info"]["tokenExpiry"]
+
+
+def test_R11_from_september_2026_classic_tokens_report_their_end_on_1_may_2027(
+    after_phase_out_announced: SimulatorHandle,
+) -> None:
+    sim = after_phase_out_announced
+    for label in ("full", "restricted"):
+        assert _token_expiry(sim, sim.auth_header(label)) == "2027-05-01T00:00:00"
+
+
+def test_R11_before_september_2026_classic_tokens_report_no_expiry(sim: SimulatorHandle) -> None:
+    assert sim.tenant.today() == date(2026, 3, 18)
+    assert _token_expiry(sim, sim.auth_header()) == "0"
+
+
+def test_R11_a_bearer_token_reports_no_expiry_in_metainfo_its_end_is_expires_in(
+    after_phase_out_announced: SimulatorHandle,
+) -> None:
+    issued = _token(after_phase_out_announced).json()
+    assert issued["expires_in"] == 3600
+    bearer = f"Bearer {issued['access_token']}"
+    assert _token_expiry(after_phase_out_announced, bearer) == "0"
+
+
+def test_R11_off_a_classic_token_reports_an_expiry_a_year_ahead(sim: SimulatorHandle) -> None:
+    sim.quirks.disable("R11_tokens_never_expire")
+    assert _token_expiry(sim, sim.auth_header()) == "2027-03-18T00:00:00"
 
 
 def test_oauth_client_credentials_give_a_bearer_token_that_reads(sim: SimulatorHandle) -> None:
