@@ -15,10 +15,23 @@ WORK_TYPES: tuple[tuple[str, str], ...] = (
     ("310", "Reizen"),
     ("320", "Overleg"),
 )
-SUBJECT_TYPES: tuple[tuple[int, str], ...] = (
+# Dossier item types (KnSubject StId). An environment defines its own; these are the three the
+# seeded items use, then every type AFAS's own KnSubject examples send (the OpenAPI spec's
+# "Dossiers en bijlagen en workflows" and the how-to guides), so those examples are accepted.
+SEEDED_SUBJECT_TYPES: tuple[tuple[int, str], ...] = (
     (1, "Notitie"),
     (2, "Telefoongesprek"),
     (3, "Afspraak"),
+)
+SUBJECT_TYPES: tuple[tuple[int, str], ...] = (
+    *SEEDED_SUBJECT_TYPES,
+    (-5, "Inkoopfactuur"),
+    (4, "Memo"),
+    (5, "Verkoopdocument"),
+    (15, "Document"),
+    (19, "Medewerkerdossier"),
+    (26, "Projectdossier"),
+    (96, "Eigen dossieritem"),
 )
 
 
@@ -101,7 +114,7 @@ def generate_subjects(gen: Generation) -> None:
         kind, bcco = one_of(rng, relations)
         day: date = ref - timedelta(days=between(rng, 1, 500))
         done = rng.random() < 0.6
-        subject_type = one_of(rng, SUBJECT_TYPES)[0]
+        subject_type = one_of(rng, SEEDED_SUBJECT_TYPES)[0]
         stamp = gen.stamp(rng, day)
         tenant.table("subjects").add(
             {

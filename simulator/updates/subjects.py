@@ -1,9 +1,10 @@
 """KnSubject: dossier items, linked to a relation, employee or project, with attachments.
 
-`StId` (a known dossier item type) and `Ds` are mandatory. `KnSubjectLink` says what the item is
-for: `ToBC`+`BcId` (or `BcCo`) an organisation/person, `ToSR`/`ToPR`/`ToPu`/`ToEm` mark it for the
-sales relation, purchase relation or employee of that relation, `SfTp`+`SfId` name a destination
-by type (2 employee, 3 organisation/person, 4 debtor), `PjId`/`PrId` a project. Each
+`StId` (a known dossier item type: the seeded ones and those AFAS's own examples use, on POST
+and PUT) and `Ds` are mandatory. `KnSubjectLink` says what the item is for: `ToBC`+`BcId` (or
+`BcCo`) an organisation/person, `ToSR`/`ToPR`/`ToPu`/`ToEm` mark it for the sales relation,
+purchase relation or employee of that relation, `SfTp`+`SfId` name a destination by type
+(2 employee, 3 organisation/person, 4 debtor), `PjId`/`PrId` a project. Each
 `KnSubjectAttachment` needs a file name and Base64 content.
 """
 
@@ -20,6 +21,7 @@ from simulator.updates.envelope import DeleteTarget, Element
 from simulator.updates.values import BadValue, to_int
 
 _EDITABLE = ("StId", "Ds", "SbTx", "Da", "UsId", "St", "Done")
+_TYPE_CODES = frozenset(code for code, _ in SUBJECT_TYPES)
 
 
 def post(ctx: WriteContext, element: Element, results: Results) -> None:
@@ -28,8 +30,8 @@ def post(ctx: WriteContext, element: Element, results: Results) -> None:
     subject_type = values.get("StId")
     if subject_type is None:
         ctx.missing("Subject type")
-    elif subject_type not in {code for code, _ in SUBJECT_TYPES}:
-        ctx.unknown("Subject type", subject_type)
+    else:
+        _check_type(ctx, subject_type)
     if not values.get("Ds"):
         ctx.missing("Subject")
     links: Record = {
@@ -74,6 +76,8 @@ def put(ctx: WriteContext, element: Element, results: Results) -> None:
     current = ctx.settled(current)
     values = ctx.values(element, skip=frozenset({"SbId"}))
     changes = {n: values[n] for n in _EDITABLE if n in values and values[n] != current.get(n)}
+    if changes.get("StId") is not None:
+        _check_type(ctx, changes["StId"])
     if changes.get("Done") and not current.get("Done"):
         changes["DaDone"] = ctx.today
     ctx.check()
@@ -88,6 +92,11 @@ def delete(ctx: WriteContext, targets: list[DeleteTarget]) -> None:
     if number is None or ctx.tenant.get("subjects", number) is None:
         ctx.unknown("Dossier item", raw)
     ctx.changes.delete("subjects", ctx.settled(number))
+
+
+def _check_type(ctx: WriteContext, subject_type: Any) -> None:
+    if subject_type not in _TYPE_CODES:
+        ctx.unknown("Subject type", subject_type)
 
 
 def _link(ctx: WriteContext, link: Element, links: Record) -> None:

@@ -136,8 +136,7 @@ class Fitter:
             self._hours(f)
         elif name in ("HrAbsence", "HrAbsenceID"):
             self._leave(connector, f)
-        elif name == "KnSubject":
-            f["StId"] = 1
+        elif name == "KnSubject":  # the examples' own dossier item types are kept
             if "@SbId" in element:
                 element["@SbId"] = "1"
         elif name == "KnSubjectLink":

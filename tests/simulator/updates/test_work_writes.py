@@ -260,6 +260,40 @@ def test_bad_dossier_items_are_refused(
     assert error_of(send(sim, "POST", "/connectors/KnSubject", body)) == message
 
 
+# Every StId of AFAS's own KnSubject examples (the OpenAPI spec and the how-to guides).
+OFFICIAL_SUBJECT_TYPES = [-5, 2, 4, 5, 15, 19, 26, 96]
+
+
+@pytest.mark.parametrize("subject_type", OFFICIAL_SUBJECT_TYPES)
+def test_the_dossier_item_types_of_afas_own_examples_are_accepted_and_read_back(
+    sim: SimulatorHandle, writes: WriteSide, subject_type: int
+) -> None:
+    body = subject(_relation_of(sim, DEBTOR), StId=str(subject_type))
+    response = send(sim, "POST", "/connectors/KnSubject", body)
+    assert response.status_code == 201, response.text
+    number = response.json()["results"]["KnSubject"]["SbId"]
+    (row,) = read(sim, "Profit_Subjects", SubjectId=number)
+    assert row["TypeId"] == subject_type
+
+
+def test_afas_own_simple_note_example_with_dossier_item_type_4_is_accepted(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    note = {"StId": "4", "Ds": "Galactic assistance needed ASAP!", "SbTx": "Cosmic event."}
+    response = send(
+        sim, "POST", "/connectors/KnSubject", {"KnSubject": {"Element": {"Fields": note}}}
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_put_to_an_unknown_dossier_item_type_is_refused(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    body = {"KnSubject": {"Element": {"@SbId": 1, "Fields": {"StId": 99}}}}
+    message = error_of(send(sim, "PUT", "/connectors/KnSubject", body))
+    assert message == "The entered value for 'Subject type' does not exist."
+
+
 def test_a_dossier_item_for_an_unknown_relation_is_refused(
     sim: SimulatorHandle, writes: WriteSide
 ) -> None:
