@@ -13,7 +13,9 @@ afas-api.md 5.3: the match mode decides between update and insert, whatever the 
 - W4 on: `MatchPer` 7 inserts even when the same person exists (a rerun makes a duplicate); off,
   an existing person with the same BSN, or the same last name, initials and birth date, is
   refused.
-- W20 on: updating an existing person with an unchanged e-mail, portal e-mail or BSN fails.
+- W20 on: updating an existing person with an unchanged e-mail, portal e-mail or BSN fails,
+  unless that field is what the match mode found the person by (the BSN under `MatchPer` 1,
+  the work e-mail under 3).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def _party(ctx: WriteContext, element: Element, table: str, *, must_exist: bool)
     if ctx.problems:
         return None
     if existing is not None:
-        return _update(ctx, table, existing, fields, iban)
+        found_by = _match_fields(mode, is_person=is_person)
+        return _update(ctx, table, existing, fields, iban, found_by=found_by)
     if must_exist:
         ctx.unknown("Organisation/person", bcco)
         return None
@@ -130,6 +133,16 @@ def _find(
     criteria = (_PERSON_MATCH if is_person else _ORGANISATION_MATCH)[mode]
     wanted = {name: fields.get(name) for name in criteria}
     return _one(ctx, _live(ctx, table, wanted))
+
+
+def _match_fields(mode: int | None, *, is_person: bool) -> frozenset[str]:
+    """The fields a match mode finds the relation by (`BcCo` is a control field, never stored)."""
+    if mode in (0, None):
+        return frozenset({"BcCo"})
+    if is_person and mode == 1:
+        return frozenset({"SoSe"})
+    criteria = (_PERSON_MATCH if is_person else _ORGANISATION_MATCH).get(mode, ())
+    return frozenset(criteria)
 
 
 def _twin(ctx: WriteContext, fields: Record) -> Record | None:
@@ -220,12 +233,21 @@ def _taken(ctx: WriteContext, bcco: str) -> bool:
 
 
 def _update(
-    ctx: WriteContext, table: str, existing: Record, fields: Record, iban: str | None
+    ctx: WriteContext,
+    table: str,
+    existing: Record,
+    fields: Record,
+    iban: str | None,
+    *,
+    found_by: frozenset[str],
 ) -> Party:
     if table == "persons" and ctx.on("W20_unchanged_value_update_fails"):
+        # The match key (the BSN under MatchPer 1, ...) is how the person was found, not a
+        # re-sent value: only the other unique fields can trip W20.
         for name, label in UNIQUE_PERSON_FIELDS.items():
             if (
                 name in fields
+                and name not in found_by
                 and fields[name] not in (None, "")
                 and fields[name] == existing.get(name)
             ):

@@ -393,3 +393,50 @@ def test_W20_resending_an_unchanged_email_is_fine_when_switch_off(
     person = {"KnPerson": {"Element": {"Fields": {"EmAd": mail}}}}
     body = {"AfasEmployee": {"Element": {"@EmId": ACTIVE_EMPLOYEE, "Objects": [person]}}}
     assert send(sim, "PUT", "/connectors/KnEmployee", body).status_code == 201
+
+
+def _known_non_employee(sim: SimulatorHandle) -> dict[str, Any]:
+    """A seeded person with a BSN and an e-mail who is no employee (a debtor or creditor)."""
+    employees = {e["BcCo"] for e in sim.tenant.table("employees")}
+    return next(
+        dict(p)
+        for p in sim.tenant.table("persons")
+        if p["BcCo"] not in employees and p.get("SoSe") and p.get("EmAd")
+    )
+
+
+def test_W20_a_hire_matched_by_bsn_to_a_known_person_is_not_a_resent_bsn(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    sim.quirks.enable("W20_unchanged_value_update_fails")
+    known = _known_non_employee(sim)
+    body = hire(person={"MatchPer": "1", "SoSe": known["SoSe"]})
+    em_id = _hired(sim, body)
+    assert _employee(sim, em_id)["PersonId"] == known["BcCo"]  # the person AFAS already had
+
+
+def test_W20_matched_by_bsn_a_resent_unchanged_email_still_fails(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    sim.quirks.enable("W20_unchanged_value_update_fails")
+    known = _known_non_employee(sim)
+    fields = {"MatchPer": "1", "SoSe": known["SoSe"], "EmAd": known["EmAd"], "TeNr": "030-1"}
+    body = {"KnPerson": {"Element": {"Fields": fields}}}
+    message = error_of(send(sim, "POST", "/connectors/KnPerson", body))
+    assert message == f"The value '{known['EmAd']}' for 'E-mail work' is already in use."
+
+
+def test_W20_matched_by_number_the_number_is_no_resent_value_but_an_unchanged_bsn_is(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    sim.quirks.enable("W20_unchanged_value_update_fails")
+    known = _known_non_employee(sim)
+    by_number = {"MatchPer": "0", "BcCo": known["BcCo"], "TeNr": "030-7654321"}
+    changed = send(
+        sim, "PUT", "/connectors/KnPerson", {"KnPerson": {"Element": {"Fields": by_number}}}
+    )
+    assert changed.status_code == 201, changed.text
+    resent = {**by_number, "TeNr": "030-1111111", "SoSe": known["SoSe"]}
+    body = {"KnPerson": {"Element": {"Fields": resent}}}
+    message = error_of(send(sim, "PUT", "/connectors/KnPerson", body))
+    assert message == f"The value '{known['SoSe']}' for 'BSN' is already in use."
