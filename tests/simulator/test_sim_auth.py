@@ -105,11 +105,6 @@ def test_R11_a_bearer_token_reports_no_expiry_in_metainfo_its_end_is_expires_in(
     assert _token_expiry(after_phase_out_announced, bearer) == "0"
 
 
-def test_R11_off_a_classic_token_reports_an_expiry_a_year_ahead(sim: SimulatorHandle) -> None:
-    sim.quirks.disable("R11_tokens_never_expire")
-    assert _token_expiry(sim, sim.auth_header()) == "2027-03-18T00:00:00"
-
-
 def test_oauth_client_credentials_give_a_bearer_token_that_reads(sim: SimulatorHandle) -> None:
     response = _token(sim)
     assert response.status_code == 200
