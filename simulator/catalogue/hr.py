@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from simulator.catalogue.fields import (
     BLOCKED,
@@ -17,7 +17,7 @@ from simulator.catalogue.fields import (
     text,
 )
 from simulator.catalogue.rows import Driver, Link, RowContext, RowId, matching
-from simulator.catalogue.staff import EMPLOYEE_LINKS, employee_facts
+from simulator.catalogue.staff import EMPLOYEE_LINKS, employee_deleted, employee_facts
 from simulator.tenant import Record
 from simulator.tenant.employees import LEAVE_REASONS, LEAVE_TYPES
 from simulator.tenant.people import address_line1, address_line3, full_name
@@ -249,9 +249,23 @@ ORG_PER = connector(
 )
 
 
-def _leave_balance(ctx: RowContext, record: Record) -> Record:
+def whole_hours(hours: Decimal | int) -> int:
+    """Hours in one of the spec's `integer` leave fields: rounded half up, never cut off.
+
+    Part-day leave gives fractional hours (90 minutes: 1.5); every leave field rounds them the
+    same way, so a balance adds up.
+    """
+    return int(Decimal(hours).quantize(_ONE_HOUR, rounding=ROUND_HALF_UP))
+
+
+_ONE_HOUR = Decimal(1)
+
+
+def _leave_balance(ctx: RowContext, record: Record) -> Record | None:
+    if employee_deleted(ctx, record["EmployeeId"]):
+        return None  # as the other child connectors: a deleted employee's rows are gone
     leave_type, year = record["Leavetype"], record["Year"]
-    taken = sum(
+    booked = sum(
         (
             absence["DuRa"]
             for absence in ctx.records_by("absences", "EmId", record["EmployeeId"])
@@ -259,12 +273,22 @@ def _leave_balance(ctx: RowContext, record: Record) -> Record:
         ),
         Decimal(0),
     )
-    used = int(taken)
-    granted = record["StartBalance"] + record["Entitlement"] + record["ExtraEntitlement"]
+    start, entitlement, extra, taken = (
+        whole_hours(hours)
+        for hours in (
+            record["StartBalance"],
+            record["Entitlement"],
+            record["ExtraEntitlement"],
+            booked,  # the year's total, rounded once
+        )
+    )
     return {
-        **{name: record[name] for name in LEAVE_BALANCE_FIELDS[:-2]},
-        "Taken": used,
-        "Balance": granted - used,
+        **{name: record[name] for name in LEAVE_BALANCE_FIELDS[:6]},
+        "Entitlement": entitlement,
+        "ExtraEntitlement": extra,
+        "StartBalance": start,
+        "Taken": taken,
+        "Balance": start + entitlement + extra - taken,
     }
 
 
@@ -291,10 +315,8 @@ LEAVE_BALANCES = connector(
     key=("EmployeeId", "Leavetype", "Year", "Period"),
     rows=Driver("leave_entitlements", _leave_balance),
     links=(
-        Link(
-            "absences",
-            matching("EmployeeId", "EmId", table="leave_entitlements"),
-        ),
+        Link("absences", matching("EmployeeId", "EmId", table="leave_entitlements")),
+        Link("employees", matching("EmployeeId", "EmId", table="leave_entitlements")),
     ),
 )
 
@@ -302,8 +324,10 @@ LEAVE_BALANCES = connector(
 _TYPES, _REASONS = dict(LEAVE_TYPES), dict(LEAVE_REASONS)
 
 
-def _leave(ctx: RowContext, absence: Record) -> Record:
+def _leave(ctx: RowContext, absence: Record) -> Record | None:
     employee = ctx.record("employees", absence["EmId"]) or {}
+    if employee.get("_deleted"):
+        return None  # as Profit_LeaveBalance and the other child connectors
     person = ctx.record("persons", employee.get("BcCo")) or {}
     return {
         "LeaveId": absence["Id"],
@@ -311,7 +335,7 @@ def _leave(ctx: RowContext, absence: Record) -> Record:
         "Name": full_name(person) or None,
         "BSN": person.get("SoSe"),
         "Export": False,
-        "Hours": int(absence["DuRa"]) if absence.get("DuRa") is not None else None,
+        "Hours": whole_hours(absence["DuRa"]) if absence.get("DuRa") is not None else None,
         "StartDate": absence["DaBe"],
         "EndDate": absence.get("DaEn"),
         "DvId": absence.get("EnSe"),

@@ -99,6 +99,42 @@ def test_leave_answers_its_id_and_reads_back_through_profit_leaves(
     assert row["Hours"] > 0 and row["DvId"] == 1
 
 
+def _vacation_balance(sim: SimulatorHandle) -> dict[str, object]:
+    (row,) = read(sim, "Profit_LeaveBalance", EmployeeId=ACTIVE_EMPLOYEE, Leavetype="V", Year=2026)
+    return row
+
+
+def test_part_day_leave_rounds_taken_hours_half_up_and_the_balance_adds_up_exactly(
+    sim: SimulatorHandle, writes: WriteSide
+) -> None:
+    before = _vacation_balance(sim)
+    part_day = leave(DaEn="2026-04-06T00:00:00", LeDt=True, DuRa="1.5")
+    assert send(sim, "POST", "/connectors/HrAbsence", part_day).status_code == 201
+    after = _vacation_balance(sim)
+    assert after["Taken"] == before["Taken"] + 2  # 1.5 hours rounded half up, not cut to 1
+    amounts = ("Entitlement", "ExtraEntitlement", "StartBalance", "Taken", "Balance")
+    assert all(type(after[name]) is int for name in amounts)  # the spec's integer fields
+    granted = after["StartBalance"] + after["Entitlement"] + after["ExtraEntitlement"]
+    assert after["Balance"] == granted - after["Taken"]
+    (booked,) = read(
+        sim, "Profit_Leaves", LeaveId=writes.journal.last().results["results"]["HrAbsence"]["Id"]
+    )
+    assert booked["Hours"] == 2  # Profit_Leaves rounds the same way
+
+
+@pytest.mark.parametrize("shells", [True, False])
+def test_R5_a_deleted_employees_leave_balances_and_bookings_are_left_out(
+    sim: SimulatorHandle, shells: bool
+) -> None:
+    sim.quirks.set("R5_shell_rows", shells)
+    deleted = next(e["EmId"] for e in sim.tenant.table("employees") if e["_deleted"])
+    assert sim.tenant.find("leave_entitlements", EmployeeId=deleted)
+    assert sim.tenant.find("absences", EmId=deleted)
+    assert read(sim, "Profit_LeaveBalance", EmployeeId=deleted) == []
+    assert read(sim, "Profit_Leaves", EmployeeId=deleted) == []
+    assert read(sim, "AfasMcp_Contracts", EmployeeId=deleted) == []  # as the child connectors
+
+
 def test_whole_day_leave_counts_working_days_at_the_timetables_hours(
     sim: SimulatorHandle, writes: WriteSide
 ) -> None:
