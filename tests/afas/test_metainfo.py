@@ -19,7 +19,8 @@ async def test_metainfo_lists_the_linked_connectors_and_the_environment(
     assert "KnSubject" in {c.id for c in meta.update_connectors}
     assert meta.info.envid == sim.environment_name
     assert meta.info.environment_type == "test"
-    assert meta.info.token_expires is None  # "0": classic tokens carry no expiry (R11)
+    # Today is past 1 September 2026: AFAS dates every classic token to its phase-out (R11).
+    assert meta.info.token_expires == "2027-05-01T00:00:00"
 
 
 async def test_getconnector_metainfo_gives_field_types_for_normalisation(

@@ -252,13 +252,7 @@ def fin_entry(*, period: int, day: str) -> dict[str, Any]:
 
 def test_knsubject_201_has_the_shape_of_the_published_result(sim: SimulatorHandle) -> None:
     body = docs_body("update-201-knsubject.json", part="request")
-    refused = send(sim, "POST", "/connectors/KnSubject", json=body)
-    # AFAS's own example uses dossier item type 4; the simulator models types 1-3 only.
-    assert (
-        refused.status_code == 500
-        and "'Subject type' does not exist" in refused.json()["externalMessage"]
-    )
-    body["KnSubject"]["Element"]["Fields"]["StId"] = "1"
+    # Sent as published, dossier item type 4 included: the simulator knows AFAS's example types.
     answer = send(sim, "POST", "/connectors/KnSubject", json=body)
     assert answer.status_code == 201
     assert shape(answer.json()) == shape(docs_body("update-201-knsubject.json"))

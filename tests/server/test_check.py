@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def test_all_well_exits_0_with_the_report_and_no_secret(sim: SimulatorHandle) ->
     report = {k: v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
     assert report["base URL"] == sim.base_url
     assert report["environment"] == f"{sim.environment_name} (test): matches the pin"
-    assert report["token expiry"] == "none reported by AFAS"  # R11: classic tokens never expire
+    # R11: from September 2026 AFAS reports the classic tokens' phase-out date.
+    assert report["token expiry"] == "2027-05-01T00:00:00"
     assert "AfasMcp_Employees" in out and "MISSING" not in out
     assert out.endswith("OK: credentials, environment and connectors check out\n")
     assert token_data(sim) not in out
@@ -66,6 +68,14 @@ def test_R11_token_expiry_is_shown_when_afas_reports_it(sim: SimulatorHandle) ->
     assert code == 0
     expiry = next(line for line in out.splitlines() if line.startswith("token expiry:"))
     assert expiry.split(":", 1)[1].strip()[:2] == "20"  # a date, e.g. 2027-11-21
+
+
+def test_R11_a_classic_token_before_september_2026_shows_none_reported() -> None:
+    with start_simulator(profile="realistic", seed=3, reference_date=date(2026, 3, 18)) as sim:
+        code, out, _ = run(sim.env())
+    assert code == 0
+    report = {k: v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+    assert report["token expiry"] == "none reported by AFAS"
 
 
 def test_R11_oauth_shows_the_access_token_lifetime(sim: SimulatorHandle) -> None:
