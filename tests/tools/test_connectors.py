@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tool_helpers import call, product_server
 
-from server.app import build_server, server_for_settings
+from server.app import build_server
 from server.config import load_settings
-from simulator.testing import SimulatorHandle, start_simulator
+from simulator.testing import SimulatorHandle
 from tools import resolve_toolsets
 from tools.deps import open_deps
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
-
-
-def product_server(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Any:
-    """The product server as `afas-mcp serve` builds it, pointed at the simulator."""
-    settings = load_settings(sim.env() | {"AFAS_MCP_DATABASE": str(tmp_path / "db.sqlite")} | env)
-    return server_for_settings(settings)
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
 
 
 async def test_list_connectors_shows_every_linked_connector_with_its_logical_name(

@@ -2,66 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tool_helpers
+from tool_helpers import UNPACED, call, every_page, refused
 
 from server.afas.values import AMSTERDAM
-from server.app import server_for_settings
-from server.config import load_settings
 from simulator.tenant.people import full_name
-from simulator.testing import SimulatorHandle, start_simulator
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
-
-
-def product_server(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Any:
-    """The product server as `afas-mcp serve` builds it, pointed at the simulator."""
-    base = {"AFAS_MCP_DATABASE": str(tmp_path / "db.sqlite"), "AFAS_RATE_LIMIT_PER_MINUTE": "0"}
-    return server_for_settings(load_settings(sim.env() | base | env))
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
-
-
-async def every_page(client: Any, tool: str, arguments: dict[str, Any], items: str) -> list[Any]:
-    """Follow next_cursor to the end; every item of every page, and every page's warnings."""
-    page = await call(client, tool, arguments)
-    found = list(page[items])
-    for _ in range(100):
-        if page["next_cursor"] is None:
-            return found
-        page = await call(client, tool, arguments | {"cursor": page["next_cursor"]})
-        found += page[items]
-    raise AssertionError("more than 100 pages")
+product_server = partial(tool_helpers.product_server, **UNPACED)
 
 
 def relations(sim: SimulatorHandle, table: str, key: str) -> dict[str, dict[str, Any]]:

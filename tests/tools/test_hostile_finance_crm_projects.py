@@ -28,20 +28,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
 import pytest
+import tool_helpers
+from tool_helpers import INTEGRATION_ID, UNPACED, call, refused
 
 from server.afas.values import AMSTERDAM
-from server.app import server_for_settings
-from server.config import load_settings
 from simulator.tenant.people import full_name
 from simulator.testing import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.anyio
+
+# The hostile simulator demands an IntegrationId.
+product_server = partial(tool_helpers.product_server, **UNPACED, **INTEGRATION_ID)
 
 # Every tool once, with arguments that reach AFAS; for the checks that apply to all of them.
 ONE_CALL_EACH: list[tuple[str, dict[str, Any]]] = [
@@ -66,34 +70,9 @@ def sim() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def hostile(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
-
-
-def product_server(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Any:
-    """The product server pointed at the hostile simulator (which demands an IntegrationId)."""
-    base = {
-        "AFAS_MCP_DATABASE": str(tmp_path / "db.sqlite"),
-        "AFAS_RATE_LIMIT_PER_MINUTE": "0",
-        "AFAS_INTEGRATION_ID": "12345_678900",
-    }
-    return server_for_settings(load_settings(sim.env() | base | env))
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
+def hostile(fresh_sim: SimulatorHandle) -> SimulatorHandle:
+    """The hostile tenant, reset before and after the test."""
+    return fresh_sim
 
 
 async def pages(

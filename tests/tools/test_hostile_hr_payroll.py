@@ -39,18 +39,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
 import pytest
-
-from server.afas.values import AMSTERDAM
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_hr_support import (
-    call,
-    codes,
+import tool_helpers
+from test_hr_support import (
     day,
     employees,
     employer_truth,
@@ -58,13 +55,18 @@ from tests.tools.test_hr_support import (
     money,
     open_periods,
     pick,
-    product_server,
-    refused,
     search_truth,
     today,
 )
+from tool_helpers import INTEGRATION_ID, call, codes, refused
+
+from server.afas.values import AMSTERDAM
+from simulator.testing import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.anyio
+
+# The hostile profile demands an IntegrationId (W21); the hr and payroll tests always send one.
+product_server = partial(tool_helpers.product_server, **INTEGRATION_ID)
 
 TOOLS = (
     "get_employee",

@@ -6,43 +6,23 @@ quirks AFAS really has (R1, R3, R4, R5, R6, R7, ...) are in every answer these t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
+import tool_helpers
+from test_hr_support import connector_calls, day, employees, leave_truth, money, pick, today
+from tool_helpers import INTEGRATION_ID, call, codes, refused
 
 from server.afas.values import AMSTERDAM
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_hr_support import (
-    call,
-    codes,
-    connector_calls,
-    day,
-    employees,
-    leave_truth,
-    money,
-    pick,
-    product_server,
-    refused,
-    today,
-)
+from simulator.testing import SimulatorHandle
 from tools._hr_leave import LeaveBalance, _adds_up
 
 pytestmark = pytest.mark.anyio
 
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
+# The hostile profile demands an IntegrationId (W21); the hr and payroll tests always send one.
+product_server = partial(tool_helpers.product_server, **INTEGRATION_ID)
 
 
 def wire_rows(sim: SimulatorHandle, connector: str) -> list[dict[str, object]]:

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tool_helpers
+from test_hr_support import connector_calls, employees, pick, search_truth
+from tool_helpers import INTEGRATION_ID, call, codes, refused
 
 from server.afas.values import AMSTERDAM
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_hr_support import (
-    call,
-    codes,
-    connector_calls,
-    employees,
-    pick,
-    product_server,
-    refused,
-    search_truth,
-)
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
+# The hostile profile demands an IntegrationId (W21); the hr and payroll tests always send one.
+product_server = partial(tool_helpers.product_server, **INTEGRATION_ID)
 
 
 async def every_page(client: Any, arguments: dict[str, Any]) -> tuple[list[str], list[dict]]:

@@ -8,49 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from server.app import server_for_settings
-from server.config import load_settings
 from simulator.catalogue import RowOptions
 from simulator.catalogue.custom import EMPLOYEES, PAYROLL_PERIODS
 from simulator.catalogue.fields import STATE
 from simulator.catalogue.hr import EMPLOYERS, LEAVE_BALANCES
 from simulator.tenant.payroll import PERIOD_TABLES
 from simulator.testing import SimulatorHandle
-
-# The hostile profile refuses calls without an IntegrationId (W21); every test sends one.
-TEST_ENV = {"AFAS_INTEGRATION_ID": "12345_678900"}
-
-
-def product_server(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Any:
-    """The product server as `afas-mcp serve` builds it, pointed at the simulator."""
-    settings = load_settings(
-        sim.env() | {"AFAS_MCP_DATABASE": str(tmp_path / "db.sqlite")} | TEST_ENV | env
-    )
-    return server_for_settings(settings)
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The structured result of a tool call that must succeed."""
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
-    """The text of a tool call that must fail."""
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
-
-
-def codes(result: dict[str, Any]) -> list[str]:
-    """The warning codes of a result."""
-    return [w["code"] for w in result["warnings"]]
 
 
 def connector_calls(sim: SimulatorHandle) -> list[str]:

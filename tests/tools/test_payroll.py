@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
+import tool_helpers
+from test_hr_support import connector_calls, employer_truth, open_periods, today
+from tool_helpers import INTEGRATION_ID, call, codes, refused
 
 from simulator.tenant.payroll import EMPLOYER_WITH_CURRENT_PERIOD_CLOSED
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_hr_support import (
-    call,
-    codes,
-    connector_calls,
-    employer_truth,
-    open_periods,
-    product_server,
-    refused,
-    today,
-)
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
+# The hostile profile demands an IntegrationId (W21); the hr and payroll tests always send one.
+product_server = partial(tool_helpers.product_server, **INTEGRATION_ID)
 
 
 def drop_calendar(sim: SimulatorHandle, employer_id: str) -> None:

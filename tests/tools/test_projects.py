@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tool_helpers
+from tool_helpers import UNPACED, call, refused
 
 from server.afas.values import AMSTERDAM
-from server.app import server_for_settings
-from server.config import load_settings
 from simulator.testing import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.anyio
+
+product_server = partial(tool_helpers.product_server, **UNPACED)
 
 
 @pytest.fixture(scope="module")
@@ -24,43 +27,10 @@ def sim() -> Iterator[SimulatorHandle]:
         yield handle
 
 
-@pytest.fixture
-def fresh_sim(sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    sim.reset()
-    yield sim
-    sim.reset()
-
-
-def product_server(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Any:
-    """The product server as `afas-mcp serve` builds it, pointed at the simulator."""
-    base = {"AFAS_MCP_DATABASE": str(tmp_path / "db.sqlite"), "AFAS_RATE_LIMIT_PER_MINUTE": "0"}
-    return server_for_settings(load_settings(sim.env() | base | env))
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
-
-
 async def every_page(client: Any, arguments: dict[str, Any]) -> list[str]:
     """The project numbers of every page of one search."""
-    page = await call(client, "search_projects", arguments)
-    found = [p["project_id"] for p in page["projects"]]
-    for _ in range(100):
-        if page["next_cursor"] is None:
-            return found
-        page = await call(client, "search_projects", arguments | {"cursor": page["next_cursor"]})
-        found += [p["project_id"] for p in page["projects"]]
-    raise AssertionError("more than 100 pages")
+    found = await tool_helpers.every_page(client, "search_projects", arguments, "projects")
+    return [p["project_id"] for p in found]
 
 
 def projects(sim: SimulatorHandle) -> dict[str, dict[str, Any]]:

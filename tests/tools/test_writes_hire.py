@@ -9,12 +9,26 @@ rules), so a good hire is approved the way the review page does it, then sent an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_writes_support import (
+    APPROVER,
+    approve,
+    closed_period,
+    hire,
+    objects,
+    open_start,
+    product,
+    settings_for,
+    update_calls,
+    valid_bsn,
+    values,
+    writes,
+)
+from tool_helpers import call, refused
 
 from server.afas.client import AfasClient
 from server.afas.values import AMSTERDAM
@@ -23,42 +37,17 @@ from server.review.actions import ReviewResult
 from server.store import WriteStatus
 from server.writes.options import load_write_options
 from server.writes.wiring import build_pipeline, open_store
-from simulator.testing import SimulatorHandle, start_simulator
+from simulator.testing import SimulatorHandle
 from simulator.updates import WriteRecord, write_side
-from tests.tools.test_writes_support import (
-    APPROVER,
-    approve,
-    call,
-    closed_period,
-    hire,
-    objects,
-    open_start,
-    product,
-    refused,
-    settings_for,
-    update_calls,
-    valid_bsn,
-    values,
-    writes,
-)
 from tools import write_kinds
 
 pytestmark = pytest.mark.anyio
 
-PROFILES = ["realistic", "hostile"]
-
-
-@pytest.fixture(scope="module", params=PROFILES)
-def profile_sim(request: pytest.FixtureRequest) -> Iterator[SimulatorHandle]:
-    with start_simulator(profile=request.param, seed=1) as handle:
-        yield handle
-
 
 @pytest.fixture
-def sim(profile_sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    profile_sim.reset()
-    yield profile_sim
-    profile_sim.reset()
+def sim(fresh_profile_sim: SimulatorHandle) -> SimulatorHandle:
+    """Each test in the realistic and the hostile profile, on a tenant reset before and after."""
+    return fresh_profile_sim
 
 
 async def applied_hire(

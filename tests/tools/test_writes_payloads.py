@@ -8,18 +8,15 @@ records and sends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_payloads_openapi import SPEC_FILES, problems
-from tests.tools.test_writes_support import (
+from test_payloads_openapi import SPEC_FILES, problems
+from test_writes_support import (
     active_employee,
-    call,
     hire,
     open_booking_day,
     open_project,
@@ -30,23 +27,13 @@ from tests.tools.test_writes_support import (
     update_calls,
     values,
 )
+from tool_helpers import call
+
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
 Case = Callable[[SimulatorHandle], tuple[str, dict[str, Any]]]
-
-
-@pytest.fixture(scope="module")
-def realistic() -> Iterator[SimulatorHandle]:
-    with start_simulator(profile="realistic", seed=1) as handle:
-        yield handle
-
-
-@pytest.fixture
-def sim(realistic: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    realistic.reset()
-    yield realistic
-    realistic.reset()
 
 
 def _lean_hire(sim: SimulatorHandle) -> tuple[str, dict[str, Any]]:
@@ -148,17 +135,17 @@ CASES: dict[str, Case] = {
 
 @pytest.mark.parametrize("tool", sorted(CASES))
 async def test_W13_a_dry_run_shows_the_exact_payload_without_empty_values_and_sends_nothing(
-    sim: SimulatorHandle, tmp_path: Path, connect: Any, tool: str
+    fresh_sim: SimulatorHandle, tmp_path: Path, connect: Any, tool: str
 ) -> None:
-    name, arguments = CASES[tool](sim)
-    async with connect(product(settings_for(sim, tmp_path))) as client:
+    name, arguments = CASES[tool](fresh_sim)
+    async with connect(product(settings_for(fresh_sim, tmp_path))) as client:
         preview = await call(client, name, arguments | {"dry_run": True})
     assert preview["status"] == "dry_run" and preview["write_id"] is None
     assert preview["decision"] in ("allow", "review"), preview["verdicts"]
     assert preview["verdicts"] and preview["payload"]
     assert "" not in list(values(preview["payload"]))
     assert None not in list(values(preview["payload"]))
-    assert update_calls(sim) == []
+    assert update_calls(fresh_sim) == []
 
 
 # KnEmployee (onboard_employee, update_employee) has no spec in the folder; see
@@ -168,10 +155,10 @@ COVERED = sorted(set(CASES) - {"onboard_employee", "update_employee"})
 
 @pytest.mark.parametrize("tool", COVERED)
 async def test_the_payload_a_tool_would_send_validates_against_afas_openapi(
-    sim: SimulatorHandle, tmp_path: Path, connect: Any, shared_dir: Path, tool: str
+    fresh_sim: SimulatorHandle, tmp_path: Path, connect: Any, shared_dir: Path, tool: str
 ) -> None:
-    name, arguments = CASES[tool](sim)
-    async with connect(product(settings_for(sim, tmp_path))) as client:
+    name, arguments = CASES[tool](fresh_sim)
+    async with connect(product(settings_for(fresh_sim, tmp_path))) as client:
         payload = (await call(client, name, arguments | {"dry_run": True}))["payload"]
     ((root, _body),) = payload.items()
     connector = {"FiEntryPar": "FiEntries"}.get(root, root)
@@ -180,11 +167,11 @@ async def test_the_payload_a_tool_would_send_validates_against_afas_openapi(
 
 
 async def test_low_source_confidence_sends_an_otherwise_good_write_to_a_person(
-    sim: SimulatorHandle, tmp_path: Path, connect: Any
+    fresh_sim: SimulatorHandle, tmp_path: Path, connect: Any
 ) -> None:
-    name, arguments = _activity(sim)
-    async with connect(product(settings_for(sim, tmp_path))) as client:
+    name, arguments = _activity(fresh_sim)
+    async with connect(product(settings_for(fresh_sim, tmp_path))) as client:
         held = await call(client, name, arguments | {"source_confidence": 0.4})
     assert held["status"] == "pending_review" and held["review_url"]
     assert held["confidence"] is not None and held["confidence"] < 0.8
-    assert update_calls(sim) == []
+    assert update_calls(fresh_sim) == []

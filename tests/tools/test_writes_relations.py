@@ -7,45 +7,36 @@ read back; one AFAS refuses comes back as failed with AFAS's own words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from policies.facts import ActivityFacts, RelationFacts
-from server.store import WriteStatus
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_writes_support import (
+from test_writes_support import (
     approve,
-    call,
     objects,
     product,
     recorded_facts,
-    refused,
     settings_for,
     today,
     update_calls,
     values,
     writes,
 )
+from tool_helpers import call, refused
+
+from policies.facts import ActivityFacts, RelationFacts
+from server.store import WriteStatus
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
 IBAN = "NL91ABNA0417164300"
 
 
-@pytest.fixture(scope="module", params=["realistic", "hostile"])
-def profile_sim(request: pytest.FixtureRequest) -> Iterator[SimulatorHandle]:
-    with start_simulator(profile=request.param, seed=1) as handle:
-        yield handle
-
-
 @pytest.fixture
-def sim(profile_sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    profile_sim.reset()
-    yield profile_sim
-    profile_sim.reset()
+def sim(fresh_profile_sim: SimulatorHandle) -> SimulatorHandle:
+    """Each test in the realistic and the hostile profile, on a tenant reset before and after."""
+    return fresh_profile_sim
 
 
 def organisation(**overrides: Any) -> dict[str, Any]:

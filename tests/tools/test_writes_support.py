@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tool_helpers import INTEGRATION_ID
+
 from server.app import server_for_settings
 from server.config import Settings, load_settings
 from server.review.actions import ReviewResult
@@ -25,7 +27,7 @@ from simulator.testing import SimulatorHandle
 from simulator.updates import WriteRecord, write_side
 
 # The hostile profile refuses calls without an IntegrationId (W21); every test sends one.
-TEST_ENV = {"AFAS_INTEGRATION_ID": "12345_678900", "AFAS_MCP_WRITES": "true"}
+TEST_ENV = INTEGRATION_ID | {"AFAS_MCP_WRITES": "true"}
 APPROVER = "hr-coordinator"
 
 T = TypeVar("T")
@@ -41,22 +43,6 @@ def settings_for(sim: SimulatorHandle, tmp_path: Path, **env: str) -> Settings:
 def product(settings: Settings) -> Any:
     """The product server as `afas-mcp serve` builds it."""
     return server_for_settings(settings)
-
-
-async def call(client: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The structured result of a tool call that must succeed."""
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refused(client: Any, tool: str, arguments: dict[str, Any]) -> str:
-    """The error text of a tool call that must fail."""
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
 
 
 async def approve(settings: Settings, write_id: str) -> ReviewResult:

@@ -6,44 +6,35 @@ from the rest; an update is always approved by a person before it is sent, then 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from server.store import WriteStatus
-from simulator.testing import SimulatorHandle, start_simulator
-from tests.tools.test_writes_support import (
+from test_writes_support import (
     active_employee,
     approve,
-    call,
     closed_period,
     objects,
     open_start,
     product,
-    refused,
     settings_for,
     today,
     update_calls,
     writes,
 )
+from tool_helpers import call, refused
+
+from server.store import WriteStatus
+from simulator.testing import SimulatorHandle
 
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(scope="module", params=["realistic", "hostile"])
-def profile_sim(request: pytest.FixtureRequest) -> Iterator[SimulatorHandle]:
-    with start_simulator(profile=request.param, seed=1) as handle:
-        yield handle
-
-
 @pytest.fixture
-def sim(profile_sim: SimulatorHandle) -> Iterator[SimulatorHandle]:
-    profile_sim.reset()
-    yield profile_sim
-    profile_sim.reset()
+def sim(fresh_profile_sim: SimulatorHandle) -> SimulatorHandle:
+    """Each test in the realistic and the hostile profile, on a tenant reset before and after."""
+    return fresh_profile_sim
 
 
 async def test_W20_an_update_sends_only_the_fields_that_change(
