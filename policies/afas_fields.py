@@ -116,6 +116,27 @@ EMPLOYEE_FIELDS: Mapping[EmployeeField, FieldRef] = MappingProxyType(
 # unchanged values. The employer is here because W1 wants it on every contract row sent.
 IDENTITY_FIELDS = frozenset({PERSON_MATCH.path, PERSON_ID.path, EMPLOYER.path})
 
+# Where our GetConnector AfasMcp_Employees (docs/connector-package.md) shows each field
+# update_employee can change: what W20 compares against and what read-back expects. Phone
+# numbers are not in it, so W20 cannot compare them and sends them to a person instead.
+EMPLOYEE_ROW_COLUMNS: Mapping[EmployeeField, str] = MappingProxyType(
+    {
+        EmployeeField.EMAIL: "Mail",
+        EmployeeField.STREET: "Street",
+        EmployeeField.HOUSE_NUMBER: "HouseNumber",
+        EmployeeField.HOUSE_NUMBER_ADDITION: "AddNumber",
+        EmployeeField.POSTAL_CODE: "ZIPCode",
+        EmployeeField.CITY: "City",
+        EmployeeField.COUNTRY: "Country",
+        EmployeeField.FUNCTION: "FunctionId",
+        EmployeeField.ORG_UNIT: "OrgUnit",
+        EmployeeField.HOURS_PER_WEEK: "HoursPerWeek",
+        EmployeeField.SALARY: "Salary",
+        EmployeeField.PERIOD_TABLE: "PeriodTableId",
+        EmployeeField.CONTRACT_END: "EmploymentEnd",
+    }
+)
+
 # --- Journal entry (FiEntries, root FiEntryPar) -------------------------------------------------
 
 JOURNAL_ROOT = "FiEntryPar"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from policies.afas_fields import EMPLOYEE_FIELDS
+from policies.afas_fields import EMPLOYEE_FIELDS, EMPLOYEE_ROW_COLUMNS
 from policies.context import (
     Administration,
     Ambiguity,
@@ -34,7 +34,6 @@ from policies.context import (
     VatCode,
 )
 from policies.facts import (
-    EmployeeField,
     EmployeeUpdateFacts,
     HireFacts,
     HoursFacts,
@@ -436,35 +435,19 @@ async def _similar_relations(src: LookupSource, intent: WriteIntent) -> Loaded:
     return Loaded(tuple(relations))
 
 
-# What AfasMcp_Employees holds of each field `update_employee` can change; phone numbers are not
-# in it, so W20 cannot compare them and sends them to a person instead.
-CURRENT_FIELDS: Mapping[EmployeeField, str] = {
-    EmployeeField.EMAIL: "Mail",
-    EmployeeField.STREET: "Street",
-    EmployeeField.HOUSE_NUMBER: "HouseNumber",
-    EmployeeField.HOUSE_NUMBER_ADDITION: "AddNumber",
-    EmployeeField.POSTAL_CODE: "ZIPCode",
-    EmployeeField.CITY: "City",
-    EmployeeField.COUNTRY: "Country",
-    EmployeeField.FUNCTION: "FunctionId",
-    EmployeeField.ORG_UNIT: "OrgUnit",
-    EmployeeField.HOURS_PER_WEEK: "HoursPerWeek",
-    EmployeeField.SALARY: "Salary",
-    EmployeeField.PERIOD_TABLE: "PeriodTableId",
-    EmployeeField.CONTRACT_END: "EmploymentEnd",
-}
-
-
 async def _current_values(src: LookupSource, intent: WriteIntent) -> Loaded:
     wanted = _employees_of(intent)
     rows = await src.rows(
-        "employees", ("EmployeeId", *CURRENT_FIELDS.values()), where="EmployeeId", any_of=wanted
+        "employees",
+        ("EmployeeId", *EMPLOYEE_ROW_COLUMNS.values()),
+        where="EmployeeId",
+        any_of=wanted,
     )
     if len(rows) != 1:
         raise LookupError(f"employee {', '.join(wanted) or '(none named)'} was not found in AFAS")
     (row,) = rows
     values: dict[str, object] = {}
-    for field, column in CURRENT_FIELDS.items():
+    for field, column in EMPLOYEE_ROW_COLUMNS.items():
         value = row.values.get(column)
         values[EMPLOYEE_FIELDS[field].path] = _day(value) if isinstance(value, datetime) else value
     return Loaded(values)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from policies.afas_fields import EMPLOYEE_ROW_COLUMNS
 from policies.facts import EmployeeField, FieldValue
 from policies.values import same_value, split_house_number
 from server.afas.models import Row
@@ -37,28 +38,11 @@ INPUT_FIELDS: Mapping[str, EmployeeField] = {
     "contract_end": EmployeeField.CONTRACT_END,
 }
 
-# Where each field's current value is in the AfasMcp_Employees row.
-COLUMNS: Mapping[EmployeeField, str] = {
-    EmployeeField.EMAIL: "Mail",
-    EmployeeField.STREET: "Street",
-    EmployeeField.HOUSE_NUMBER: "HouseNumber",
-    EmployeeField.HOUSE_NUMBER_ADDITION: "AddNumber",
-    EmployeeField.POSTAL_CODE: "ZIPCode",
-    EmployeeField.CITY: "City",
-    EmployeeField.COUNTRY: "Country",
-    EmployeeField.FUNCTION: "FunctionId",
-    EmployeeField.ORG_UNIT: "OrgUnit",
-    EmployeeField.HOURS_PER_WEEK: "HoursPerWeek",
-    EmployeeField.SALARY: "Salary",
-    EmployeeField.PERIOD_TABLE: "PeriodTableId",
-    EmployeeField.CONTRACT_END: "EmploymentEnd",
-}
-
 
 def current_values(row: Row) -> dict[EmployeeField, FieldValue]:
     """The row's values per field, as plain values; fields without a value are left out."""
     values: dict[EmployeeField, FieldValue] = {}
-    for employee_field, column in COLUMNS.items():
+    for employee_field, column in EMPLOYEE_ROW_COLUMNS.items():
         raw = row.values.get(column)
         value: FieldValue | None
         if employee_field in (EmployeeField.SALARY, EmployeeField.HOURS_PER_WEEK):

@@ -38,20 +38,6 @@ ADDRESS_FIELDS = frozenset(
     }
 )
 
-# update_employee's fields as AfasMcp_Employees shows them (docs/connector-package.md).
-EMPLOYEE_COLUMN: Mapping[EmployeeField, str] = {
-    EmployeeField.EMAIL: "Mail",
-    EmployeeField.STREET: "Street",
-    EmployeeField.HOUSE_NUMBER: "HouseNumber",
-    EmployeeField.HOUSE_NUMBER_ADDITION: "AddNumber",
-    EmployeeField.POSTAL_CODE: "ZIPCode",
-    EmployeeField.CITY: "City",
-    EmployeeField.COUNTRY: "Country",
-    EmployeeField.FUNCTION: "FunctionId",
-    EmployeeField.ORG_UNIT: "OrgUnit",
-    EmployeeField.HOURS_PER_WEEK: "HoursPerWeek",
-}
-
 
 def _person_fields(facts: HireFacts) -> dict[str, Any]:
     if facts.person_match is PersonMatch.EXISTING_PERSON:
@@ -198,7 +184,7 @@ def _employee_row_fields(facts: EmployeeUpdateFacts) -> dict[str, Any]:
     in_force = facts.effective_date is None or facts.effective_date <= _today()
     for field in (EmployeeField.FUNCTION, EmployeeField.ORG_UNIT, EmployeeField.HOURS_PER_WEEK):
         if field in touched and in_force:
-            fields[EMPLOYEE_COLUMN[field]] = _after_update(facts, field)
+            fields[af.EMPLOYEE_ROW_COLUMNS[field]] = _after_update(facts, field)
     return fields
 
 
