@@ -37,6 +37,7 @@ from tests.cassettes.cassette_support import (
     make_vcr,
     stored,
 )
+from tests.tools.tool_helpers import call, refused
 from tools import resolve_toolsets
 from tools.deps import AfasGate, ToolDeps
 
@@ -185,20 +186,6 @@ def scenario(
         assert_all_played(cassette)
 
 
-async def call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content[0].text
-    content: dict[str, Any] = result.structured_content
-    return content
-
-
-async def refusal(client: Client, tool: str, arguments: dict[str, Any]) -> str:
-    result = await client.call_tool(tool, arguments)
-    assert result.is_error, result.structured_content
-    text: str = result.content[0].text
-    return text
-
-
 # --- ground truth, computed from the tenant when recording ------------------------------------
 
 
@@ -339,7 +326,7 @@ async def test_query_connector_refuses_an_unknown_filter_field_without_reading_r
         "filters": [{"field": "DebtorNaam", "op": "equals", "value": "Jansen"}],
     }
     async with Client(scenario.server) as client:
-        text = await refusal(client, "query_connector", arguments)
+        text = await refused(client, "query_connector", arguments)
     assert "DebtorNaam" in text and "DebtorName" in text  # refused, with the likely field
     assert not [p for p in scenario.requested_paths() if "/connectors/" in p]
 

@@ -6,36 +6,11 @@ import sys
 import types
 
 import pytest
-from pydantic import BaseModel
+from test_toolsets import spec
 
 import tools
 from tools import Toolset, ToolsetConfigError, resolve_toolsets, toolset_tools
-from tools.base import ToolInput, ToolSpec
-
-
-class Empty(ToolInput):
-    pass
-
-
-class Nothing(BaseModel):
-    pass
-
-
-async def nothing(deps: object, args: Empty) -> Nothing:
-    return Nothing()
-
-
-def spec(name: str, toolset: str, *, read_only: bool) -> ToolSpec:
-    return ToolSpec(
-        name=name,
-        toolset=toolset,
-        title=name,
-        description=f"{name}.",
-        input_model=Empty,
-        output_model=Nothing,
-        handler=nothing,
-        read_only=read_only,
-    )
+from tools.base import ToolSpec
 
 
 @pytest.fixture
